@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# make            BPF object, its skeleton and the hairpin-xdp loader, under build/
+# make test       the whole test suite (tests/run): unit, sanitizers, integration
+# make bench      the benchmark (bench/run)
+# make deps       install the Debian packages the build and the tests need
+
+BUILD     ?= build
+CLANG     ?= clang
+BPFTOOL   ?= bpftool
+CC        ?= gcc
+ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+# The BPF side uses only UAPI headers (linux-libc-dev) and libbpf's
+# bpf_helpers.h: packet code needs no CO-RE, and this keeps the object
+# independent of the build machine's kernel. See docs/design.md.
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
+	-Wno-unused-parameter -Iinclude -Ibpf -I/usr/include/$(shell uname -m)-linux-gnu
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -Iinclude -I$(BUILD) -Iuser
+LDLIBS   := -lbpf -lelf -lz
+
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+BPF_OBJ   := $(BUILD)/hairpin.bpf.o
+SKEL      := $(BUILD)/hairpin.skel.h
+USER_SRCS := $(wildcard user/*.c)
+USER_HDRS := $(wildcard user/*.h) $(wildcard include/hairpin/*.h)
+BPF_HDRS  := $(wildcard bpf/lib/*.h) $(wildcard include/hairpin/*.h)
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+
+.PHONY: all test bench deps clean asan unit
+all: $(BUILD)/hairpin-xdp
+
+$(BUILD):
+	mkdir -p $@
+
+$(BPF_OBJ): bpf/hairpin.bpf.c $(BPF_HDRS) | $(BUILD)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(SKEL): $(BPF_OBJ)
+	$(BPFTOOL) gen skeleton $< name hairpin > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/hairpin-xdp: $(USER_SRCS) $(USER_HDRS) $(SKEL)
+	$(CC) $(CFLAGS) $(USER_SRCS) -o $@ $(LDLIBS)
+
+# The same loader under AddressSanitizer and UBSan, run by the test suite.
+$(BUILD)/asan/hairpin-xdp: $(USER_SRCS) $(USER_HDRS) $(SKEL)
+	mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(USER_SRCS) -o $@ $(LDLIBS)
+
+# Unit tests: BPF_PROG_TEST_RUN on crafted packets, built with sanitizers too.
+$(BUILD)/unit_tests: $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(SKEL) $(USER_HDRS)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -Itests/unit $(UNIT_SRCS) -o $@ $(LDLIBS)
+
+asan: $(BUILD)/asan/hairpin-xdp
+unit: $(BUILD)/unit_tests
+
+test: all asan unit
+	tests/run
+
+bench: all
+	bench/run
+
+deps:
+	tests/lib/deps.sh
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The maps both programs share. Types come from include/hairpin/abi.h; every
+ * map is pinned by name under the loader's pin root so that it outlives the
+ * loader and `bpftool map dump pinned` prints its fields through BTF.
+ */
+#ifndef HP_BPF_MAPS_H
+#define HP_BPF_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "hairpin/abi.h"
+#include "hairpin/counters.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, HP_MAX_RULES);
+	__type(key, struct hp_forward_key);
+	__type(value, struct hp_forward);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_forwards SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, HP_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct hp_rule_stats);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_rule_stats SEC(".maps");
+
+/*
+ * Not an LRU: evicting one half of a session behind our back could let a new
+ * flow take its port while the other half still rewrites to it. Entries leave
+ * only through expiry (both halves together), and a full table is a counted
+ * drop of the new flow. Allocated on demand: the loader sizes it for
+ * --max-sessions flows, two entries each.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, HP_DEFAULT_MAX_SESSIONS * HP_ENTRIES_PER_SESSION);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct hp_session_key);
+	__type(value, struct hp_session);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_sessions SEC(".maps");
+
+/* Source rewrites left for TC egress by the slow path; see abi.h. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, HP_DEFAULT_MAX_SESSIONS * HP_ENTRIES_PER_SESSION);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct hp_session_key);
+	__type(value, struct hp_session);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_egress SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, HP_COUNTER_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_stats SEC(".maps");
+
+/* Attached interfaces by ifindex: the router's address for hairpin SNAT. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, HP_MAX_IFACES);
+	__type(key, __u32);
+	__type(value, struct hp_iface);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_ifaces SEC(".maps");
+
+/* XDP_REDIRECT targets: every attached interface, keyed by ifindex. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, HP_MAX_IFACES);
+	__type(key, __u32);
+	__type(value, struct bpf_devmap_val);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_tx_ports SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hp_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hp_gc);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_gc SEC(".maps");
+
+#endif /* HP_BPF_MAPS_H */

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The one definition of everything the BPF programs and the loader share:
+ * map keys and values, flags, enums and defaults. Plain C with fixed-width
+ * kernel types so that bpf/ (clang -target bpf) and user/ (gcc) agree byte for
+ * byte; the _Static_asserts catch any drift in layout.
+ */
+#ifndef HAIRPIN_ABI_H
+#define HAIRPIN_ABI_H
+
+#include <linux/types.h>
+#include <linux/bpf.h> /* struct bpf_timer */
+
+/* Default pin root; `--bpffs DIR` or $HAIRPIN_XDP_BPFFS move it. */
+#define HP_PIN_ROOT_DEFAULT "/sys/fs/bpf/hairpin-xdp"
+
+/* Defaults from DESIGN.md and the NAT RFCs (seconds unless noted). */
+#define HP_DEFAULT_SNAT_PORT_LO 61000	/* above Linux's ephemeral range */
+#define HP_DEFAULT_SNAT_PORT_HI 65535
+#define HP_DEFAULT_MAX_SESSIONS 262144
+#define HP_TIMEOUT_TCP_ESTABLISHED 7440 /* RFC 5382 REQ-5 */
+#define HP_TIMEOUT_TCP_TRANSITORY 240	/* RFC 5382 REQ-5 */
+#define HP_TIMEOUT_UDP 120		/* RFC 4787 REQ-5 */
+#define HP_TIMEOUT_UDP_ONEWAY 30	/* only one direction seen yet */
+
+#define HP_MAX_RULES 1024
+#define HP_MAX_IFACES 64
+/* hp_sessions holds two entries (original and reply) per session. */
+#define HP_ENTRIES_PER_SESSION 2
+
+/*
+ * Addresses and ports of one packet direction, all in network byte order.
+ * Used both as the lookup tuple and as the tuple a packet is rewritten to.
+ */
+struct hp_tuple {
+	__be32 saddr;
+	__be32 daddr;
+	__be16 sport;
+	__be16 dport;
+};
+_Static_assert(sizeof(struct hp_tuple) == 12, "hp_tuple layout");
+
+/* ---- forward rules: (proto, external addr, external port) -> internal ---- */
+
+enum hp_hairpin_mode {
+	HP_HAIRPIN_INTERNAL = 0, /* router's own address on the shared link */
+	HP_HAIRPIN_EXTERNAL = 1, /* the rule's external (public) address */
+	HP_HAIRPIN_OFF = 2,	 /* DNAT only: the story's broken router */
+};
+
+struct hp_forward_key {
+	__be32 ext_addr;
+	__be16 ext_port;
+	__u8 proto; /* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 pad;
+};
+_Static_assert(sizeof(struct hp_forward_key) == 8, "hp_forward_key layout");
+
+struct hp_forward {
+	__be32 int_addr;
+	__be16 int_port;
+	__u8 hairpin; /* enum hp_hairpin_mode */
+	__u8 pad;
+	__u32 rule_id; /* index into hp_rule_stats, < HP_MAX_RULES */
+};
+_Static_assert(sizeof(struct hp_forward) == 12, "hp_forward layout");
+
+/* Per-rule counters, a per-CPU array indexed by hp_forward.rule_id. */
+struct hp_rule_stats {
+	__u64 packets;
+	__u64 bytes;
+	__u64 sessions;
+};
+
+/* ---- NAT sessions ---- */
+
+/*
+ * A session is two entries in hp_sessions, both looked up by XDP ingress with
+ * the tuple a packet arrives with: one for the original direction, one for the
+ * reply. A flow that XDP hands to the stack (the slow path) also gets an entry
+ * in hp_egress for each direction it passed, keyed by the tuple the packet has
+ * when it leaves, so that TC egress can finish the source rewrite.
+ */
+struct hp_session_key {
+	struct hp_tuple tuple;
+	__u8 proto;
+	__u8 pad[3];
+};
+_Static_assert(sizeof(struct hp_session_key) == 16, "hp_session_key layout");
+
+enum hp_session_state {
+	HP_STATE_TCP_SYN_SENT = 0,  /* handshake: transitory timeout */
+	HP_STATE_TCP_ESTABLISHED = 1,
+	HP_STATE_TCP_CLOSING = 2,   /* FIN or RST seen: transitory timeout */
+	HP_STATE_UDP = 3,
+	HP_STATE_MAX,
+};
+
+enum hp_session_flags {
+	HP_SF_REPLY = 1 << 0,	   /* entry translates the reply direction */
+	HP_SF_HAIRPIN = 1 << 1,	   /* flow is source-NATed (NAT loopback) */
+	HP_SF_SEEN_REPLY = 1 << 2, /* both directions have been seen */
+};
+
+/*
+ * A packet whose tuple matches the key is rewritten to @xlat. The peer entry
+ * of an ingress entry is keyed by the reverse of @xlat, so the two halves find
+ * each other without storing a pointer.
+ */
+struct hp_session {
+	struct hp_tuple xlat;
+	__u8 state; /* enum hp_session_state */
+	__u8 flags; /* enum hp_session_flags */
+	__u16 rule_id;
+	__u64 last_seen_ns; /* bpf_ktime_get_ns() of the last packet */
+};
+_Static_assert(sizeof(struct hp_session) == 24, "hp_session layout");
+
+/* ---- attached interfaces ---- */
+
+enum hp_iface_flags {
+	HP_IFF_OWN_CLSACT = 1 << 0, /* attach created the clsact qdisc */
+	HP_IFF_XDP_GENERIC = 1 << 1,
+};
+
+struct hp_iface {
+	__be32 addr;	 /* router's primary IPv4 address on it, 0 if none */
+	__u8 prefixlen;	 /* of @addr: the on-link subnet */
+	__u8 flags;	 /* enum hp_iface_flags */
+	__u16 pad;
+	char name[16];	 /* IFNAMSIZ, for listing only */
+};
+_Static_assert(sizeof(struct hp_iface) == 24, "hp_iface layout");
+
+/* ---- configuration: one element of hp_config, written by the loader ---- */
+
+enum hp_config_flags {
+	HP_CF_NO_FAST_PATH = 1 << 0, /* always XDP_PASS to the stack */
+};
+
+struct hp_config {
+	__u16 snat_port_lo; /* host byte order, inclusive */
+	__u16 snat_port_hi;
+	__u32 flags; /* enum hp_config_flags */
+	/* Idle timeouts in seconds, by state (enum hp_session_state). */
+	__u32 timeout_tcp_established;
+	__u32 timeout_tcp_transitory;
+	__u32 timeout_udp;
+	__u32 timeout_udp_oneway;
+	__u32 max_sessions; /* informational: the size the table was made with */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct hp_config) == 32, "hp_config layout");
+
+/*
+ * The expiry sweeper: one element of hp_gc. Its timer walks hp_sessions and
+ * hp_egress every HP_GC_INTERVAL_SEC and deletes what has expired, so that the
+ * table does not fill with dead flows. Userspace reads the counters; the
+ * kernel hides the timer from it.
+ */
+#define HP_GC_INTERVAL_SEC 5
+
+struct hp_gc {
+	struct bpf_timer timer;
+	__u64 runs;
+	__u64 deleted;
+	__u32 armed;
+	__u32 pad;
+};
+_Static_assert(sizeof(struct hp_gc) == 40, "hp_gc layout");
+
+#endif /* HAIRPIN_ABI_H */

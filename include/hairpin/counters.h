@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Every outcome of a packet in either program, as one list. The BPF side
+ * counts into the per-CPU array hp_stats indexed by enum hp_counter; the
+ * loader prints the same names. Adding a reason is one line here.
+ *
+ * X(enum name, printed name, description)
+ */
+#ifndef HAIRPIN_COUNTERS_H
+#define HAIRPIN_COUNTERS_H
+
+#define HP_COUNTERS(X)                                                              \
+	/* XDP ingress: translated */                                              \
+	X(XDP_FAST_TX, "xdp_fast_tx", "translated, sent back out the same port (XDP_TX)") \
+	X(XDP_FAST_REDIRECT, "xdp_fast_redirect", "translated, redirected to another attached port") \
+	X(XDP_SLOW_PASS, "xdp_slow_pass", "destination translated, passed to the stack")      \
+	/* XDP ingress: why a translated packet took the slow path */              \
+	X(SLOW_FORCED, "slow_forced", "fast path switched off")                   \
+	X(SLOW_NO_NEIGH, "slow_no_neigh", "next hop not resolved yet")            \
+	X(SLOW_FRAG_NEEDED, "slow_frag_needed", "larger than the egress MTU")     \
+	X(SLOW_TTL, "slow_ttl", "TTL would expire")                               \
+	X(SLOW_FIB_OTHER, "slow_fib_other", "route lookup did not complete")      \
+	X(SLOW_NOT_ATTACHED, "slow_not_attached", "egress port is not attached")  \
+	/* XDP ingress: passed untouched */                                        \
+	X(PASS_NOT_IPV4, "pass_not_ipv4", "not IPv4 (IPv6, ARP, VLAN, ...)")      \
+	X(PASS_NOT_TCP_UDP, "pass_not_tcp_udp", "IPv4 but not TCP or UDP")        \
+	X(PASS_FRAGMENT, "pass_fragment", "IPv4 fragment")                        \
+	X(PASS_MALFORMED, "pass_malformed", "truncated or malformed header")      \
+	X(PASS_NO_MATCH, "pass_no_match", "no session and no forward rule")       \
+	X(PASS_NOT_SYN, "pass_not_syn", "TCP to a forward without session, not a SYN") \
+	X(PASS_EXPIRED_REPLY, "pass_expired_reply", "reply to an expired session") \
+	/* XDP ingress: dropped */                                                 \
+	X(DROP_TABLE_FULL, "drop_table_full", "session table full")               \
+	X(DROP_PORTS_EXHAUSTED, "drop_ports_exhausted", "no free hairpin SNAT port") \
+	X(DROP_SESSION_CLASH, "drop_session_clash", "reply tuple already owned by another session") \
+	X(DROP_NO_SNAT_ADDR, "drop_no_snat_addr", "hairpin needs an IPv4 address on the port") \
+	/* TC egress */                                                            \
+	X(TC_TRANSLATED, "tc_translated", "source translated at egress")         \
+	X(TC_PASS, "tc_pass", "left untouched at egress")                         \
+	X(TC_DROP_REWRITE, "tc_drop_rewrite", "rewrite helper failed at egress")  \
+	/* sessions */                                                             \
+	X(SESSION_CREATED, "session_created", "new NAT session")                  \
+	X(SESSION_REPLACED, "session_replaced", "expired session replaced by a new flow") \
+	X(SESSION_EXPIRED, "session_expired", "sessions removed by the expiry sweep") \
+	X(CSUM_PARTIAL_FINISHED, "csum_partial_finished", "partial L4 checksum completed for the fast path")
+
+#define HP_COUNTER_ENUM(e, name, desc) HP_##e,
+enum hp_counter { HP_COUNTERS(HP_COUNTER_ENUM) HP_COUNTER_MAX };
+#undef HP_COUNTER_ENUM
+
+#endif /* HAIRPIN_COUNTERS_H */
