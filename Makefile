@@ -4,6 +4,7 @@
 # make test       the whole test suite (tests/run): unit, sanitizers, integration
 # make bench      the benchmark (bench/run)
 # make deps       install the Debian packages the build and the tests need
+# make demo       the NAT loopback story in network namespaces (demo/run)
 
 BUILD     ?= build
 CLANG     ?= clang
@@ -30,7 +31,7 @@ USER_HDRS := $(wildcard user/*.h) $(wildcard include/hairpin/*.h)
 BPF_HDRS  := $(wildcard bpf/lib/*.h) $(wildcard include/hairpin/*.h)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 
-.PHONY: all test bench deps clean asan unit
+.PHONY: all test bench deps clean asan unit demo testbpf
 all: $(BUILD)/hairpin-xdp
 
 $(BUILD):
@@ -57,8 +58,20 @@ $(BUILD)/unit_tests: $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(SKEL) $(USER_HDRS
 asan: $(BUILD)/asan/hairpin-xdp
 unit: $(BUILD)/unit_tests
 
-test: all asan unit
+# Test-only BPF programs (tests/bpf/): a trivial XDP_PASS for the far end of
+# the router's veths, which must run NAPI to receive XDP_TX/REDIRECT frames.
+TEST_BPF_OBJS := $(BUILD)/xdp_pass.bpf.o
+$(BUILD)/xdp_pass.bpf.o: tests/bpf/xdp_pass.bpf.c | $(BUILD)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+testbpf: $(TEST_BPF_OBJS)
+
+# tests/run and demo/run install missing packages (tests/lib/deps.sh) and then
+# build, so on a fresh machine there is nothing to build before them.
+test:
 	tests/run
+
+demo:
+	demo/run
 
 bench: all
 	bench/run
