@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# Real programs on both ends of the story, sourced after topo.sh: the
+# servers run in $PFX-server, the clients in $PFX-client (LAN) or $PFX-inet.
+# Every client call is bounded by --max-time / timeout.
+
+HTTP_PORT=80
+UDP_PORT=7
+UPLOAD_PORT=9000
+
+# listening NS tcp|udp PORT: a socket is bound there.
+listening() {
+	local flag=-ltn
+	[ "$2" = udp ] && flag=-lun
+	in_ns "$1" ss -H "$flag" "sport = :$3" | grep -q .
+}
+
+# serve_http: the HTTP server on $SERVER:80, serving $HP_TMP/www, which holds
+# index.html (a small page) and, with `serve_http big`, big.bin (50 MB).
+serve_http() {
+	mkdir -p "$HP_TMP/www"
+	printf '<html><body>hairpin-xdp test page %s</body></html>\n' "$PFX" >"$HP_TMP/www/index.html"
+	if [ "${1:-}" = big ] && [ ! -e "$HP_TMP/www/big.bin" ]; then
+		head -c 50M /dev/urandom >"$HP_TMP/www/big.bin"
+	fi
+	hp_bg server httpd.log "$PYTHON" "$HP_ROOT/tests/lib/serve.py" http "$HTTP_PORT" "$HP_TMP/www"
+	wait_for 100 listening server tcp "$HTTP_PORT"
+}
+
+serve_udp() {
+	hp_bg server udpecho.log "$PYTHON" "$HP_ROOT/tests/lib/serve.py" udp "$UDP_PORT"
+	wait_for 100 listening server udp "$UDP_PORT"
+}
+
+# serve_upload: receive one TCP stream on $SERVER:9000 into $HP_TMP/upload.bin.
+serve_upload() {
+	rm -f "$HP_TMP/upload.bin"
+	hp_bg server upload.log socat -u "TCP4-LISTEN:$UPLOAD_PORT,reuseaddr" "CREATE:$HP_TMP/upload.bin"
+	wait_for 100 listening server tcp "$UPLOAD_PORT"
+}
+
+# http_get NS URL OUT [MAXTIME]: fetch URL from NS into OUT.
+http_get() {
+	in_ns "$1" curl -sS --max-time "${4:-10}" -o "$3" "$2"
+}
+
+# peer_seen NS URL: the address the HTTP server saw for a request from NS.
+peer_seen() {
+	in_ns "$1" curl -sS --max-time 5 "$2/peer" | cut -d: -f1
+}
+
+# udp_echo NS ADDR FILE: send FILE as one datagram and print the reply.
+udp_echo() {
+	# -t: wait that long for the echo after our side has sent everything.
+	in_ns "$1" timeout 10 socat -t 2 -T 5 - "UDP4:$2:$UDP_PORT" <"$3"
+}
+
+# stat_get NAME: counter NAME from `hairpin-xdp stats --json` (empty if absent).
+stat_get() {
+	hp stats --json 2>/dev/null | "$PYTHON" "$HP_ROOT/tests/lib/jsoncount.py" "$1" 2>/dev/null
+}
+
+same_file() {
+	[ "$(sha256sum <"$1")" = "$(sha256sum <"$2")" ]
+}
+
+# rose NAME BEFORE: the counter is now above BEFORE.
+rose() {
+	local now
+	now=$(stat_get "$1")
+	echo "counter $1: before ${2:-?} now ${now:-?}" >&2
+	[ -n "$now" ] && [ -n "$2" ] && [ "$now" -gt "$2" ]
+}
+
+# Cases run once per variant (topo.sh): default offloads, and `tx off`.
+VARIANT=
+t() { echo "$1 [$VARIANT]"; }
+
+# for_each_variant FN: build the topology, run FN, tear it down; once per
+# variant in $HP_VARIANTS (default both).
+for_each_variant() {
+	local fn=$1
+	for VARIANT in ${HP_VARIANTS:-offload tx-off}; do
+		if topo_up "$VARIANT"; then
+			"$fn"
+		else
+			not_ok "$(t topology)" "setup failed (see log)"
+		fi
+		topo_down
+	done
+}
+
+# integration_start: requirements, trap. A test program calls it first.
+# Not being root is the one reason to skip; anything else missing is a
+# failure, since the runner builds and installs everything.
+integration_start() {
+	local why
+	if [ "$(id -u)" -ne 0 ]; then
+		skip "${0##*/}" "needs root (network namespaces, XDP)"
+		exit 0
+	fi
+	if ! why=$(topo_requirements); then
+		not_ok "${0##*/}" "$why"
+		exit 1
+	fi
+	topo_trap
+}

@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# The story's checks, shared by the integration tests and the demo. Each is a
+# command that succeeds or fails, with its evidence on stderr; the test
+# programs turn them into result lines with `check`. Sourced after apps.sh.
+
+URL=http://$PUB	# the published server, as both clients know it
+
+# get_ok NS: GET the page through the public address, byte-identical.
+get_ok() {
+	local out=$HP_TMP/get.$1
+	rm -f "$out"
+	http_get "$1" "$URL/index.html" "$out" && same_file "$out" "$HP_TMP/www/index.html"
+}
+
+# get_fails NS: the same GET does not complete (bounded: 3 s).
+get_fails() {
+	! http_get "$1" "$URL/index.html" /dev/null 3
+}
+
+# saw NS ADDR: a connection from NS reached the server with source ADDR.
+saw() {
+	local seen
+	seen=$(peer_seen "$1" "$URL")
+	echo "server saw '$seen' for a connection from $1, expected $2" >&2
+	[ "$seen" = "$2" ]
+}
+
+# udp_ok NS ADDR [DEST]: a datagram from NS to DEST (default: the public
+# address) comes back unchanged, and the echo server saw it from ADDR.
+udp_ok() {
+	local data=$HP_TMP/udp.data reply=$HP_TMP/udp.reply last
+	head -c 1000 /dev/urandom >"$data"
+	udp_echo "$1" "${3:-$PUB}" "$data" >"$reply"
+	last=$(tail -n 1 "$HP_TMP/udpecho.log" 2>/dev/null)
+	echo "echo server's last peer: '$last', expected $2; reply $(wc -c <"$reply") bytes" >&2
+	same_file "$data" "$reply" && [ "${last%%:*}" = "$2" ]
+}
+
+# udp_fails NS: no echo arrives (a connected UDP socket drops a reply from
+# any other address than the one it sent to, as in the story).
+udp_fails() {
+	local data=$HP_TMP/udp.data
+	head -c 100 /dev/urandom >"$data"
+	[ "$(udp_echo "$1" "$PUB" "$data" 2>/dev/null | wc -c)" -eq 0 ]
+}
+
+# many_connections NS N ADDR: N sequential HTTP/1.0 requests (the server
+# closes each connection, so each is a new TCP connection and NAT session)
+# all complete, all seen from ADDR, each from a different source port.
+many_connections() {
+	local out=$HP_TMP/many.out n ports
+	# curl runs the URLs of a [1-N] glob one after the other; each /peer
+	# answer is one line, the source address and port the server saw.
+	in_ns "$1" timeout 120 curl -sS --max-time 5 "$URL/peer?n=[1-$2]" >"$out"
+	n=$(grep -c "^$3:" "$out")
+	ports=$(cut -d: -f2 "$out" | sort -u | wc -l)
+	echo "$n of $2 connections completed from $3, $ports distinct source ports" >&2
+	[ "$n" -eq "$2" ] && [ "$ports" -eq "$2" ]
+}
+
+# big_download NS: 50 MB from the server through the public address.
+big_download() {
+	local out=$HP_TMP/download.bin
+	rm -f "$out"
+	http_get "$1" "$URL/big.bin" "$out" 60 && same_file "$out" "$HP_TMP/www/big.bin"
+}
+
+# big_upload NS: the same 50 MB to the server (socat), through the public
+# address, the other direction of the same rewrites.
+big_upload() {
+	local i pid
+	serve_upload || return 1
+	pid=${HP_PIDS[-1]}
+	in_ns "$1" timeout 60 socat -u "OPEN:$HP_TMP/www/big.bin" "TCP4:$PUB:$UPLOAD_PORT" || return 1
+	# The receiver exits once it has written everything after our FIN.
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	same_file "$HP_TMP/upload.bin" "$HP_TMP/www/big.bin"
+}
+
+# iperf_ok NS: an iperf3 TCP run of 2 s through the public address.
+iperf_ok() {
+	hp_bg server iperf3.log iperf3 -s -1 -p 5201
+	wait_for 100 listening server tcp 5201 || return 1
+	in_ns "$1" timeout 30 iperf3 -c "$PUB" -p 5201 -t 2 >&2
+}
+
+# publish [OPTS...]: the story's rule, tcp 203.0.113.4:80 -> 192.168.0.2:80.
+publish() {
+	hp forward add tcp "$PUB:$HTTP_PORT" "$SERVER:$HTTP_PORT" "$@"
+}

@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# Result lines for test programs, sourced. tests/run reads exactly these
+# three forms from every test program's stdout:
+#   ok - NAME
+#   not ok - NAME: reason
+#   skip - NAME: reason
+# Everything else a test prints goes to stderr, which the runner keeps in a log.
+
+HP_FAILED=0
+
+ok() { echo "ok - $1"; }
+not_ok() { echo "not ok - $1: ${2:-failed}"; HP_FAILED=$((HP_FAILED + 1)); }
+skip() { echo "skip - $1: ${2:-skipped}"; }
+
+# check NAME CMD...: one result line from CMD's exit status. CMD's output goes
+# to stderr so a failure can be read in the log.
+check() {
+	local name=$1
+	shift
+	if "$@" >&2; then
+		ok "$name"
+	else
+		not_ok "$name" "\`$*\` exited $?"
+	fi
+}
+
+# wait_for TRIES CMD...: run CMD every 0.1 s until it succeeds, at most TRIES
+# times, so no wait in the suite is unbounded.
+wait_for() {
+	local tries=$1 i
+	shift
+	for ((i = 0; i < tries; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
