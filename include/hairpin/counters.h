@@ -21,6 +21,7 @@
 	X(SLOW_TTL, "slow_ttl", "TTL would expire")                               \
 	X(SLOW_FIB_OTHER, "slow_fib_other", "route lookup did not complete")      \
 	X(SLOW_NOT_ATTACHED, "slow_not_attached", "egress port is not attached")  \
+	X(SLOW_PARTIAL_CSUM, "slow_partial_csum", "partial checksum on a segment too long to finish") \
 	/* XDP ingress: passed untouched */                                        \
 	X(PASS_NOT_IPV4, "pass_not_ipv4", "not IPv4 (IPv6, ARP, VLAN, ...)")      \
 	X(PASS_NOT_TCP_UDP, "pass_not_tcp_udp", "IPv4 but not TCP or UDP")        \

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Where a translated packet goes. The fast path (DESIGN.md decision 2) sends
+ * it from XDP when bpf_fib_lookup() resolves the whole next hop; everything
+ * else is the slow path: XDP rewrites the destination only (decision 1) and
+ * hands the packet to the stack, and TC egress finishes the source.
+ */
+#ifndef HP_BPF_FORWARD_H
+#define HP_BPF_FORWARD_H
+
+#include "lib/maps.h"
+#include "lib/parse.h"
+#include "lib/rewrite.h"
+#include "lib/counters.h"
+#include "lib/nat.h"
+
+#define HP_AF_INET 2
+
+static __always_inline bool hp_on_link(__be32 a, __be32 b, __u8 prefixlen)
+{
+	__u32 mask;
+
+	if (!prefixlen || prefixlen > 32)
+		return false;
+	mask = prefixlen == 32 ? ~0u : ~((1u << (32 - prefixlen)) - 1);
+	return (bpf_ntohl(a) & mask) == (bpf_ntohl(b) & mask);
+}
+
+/*
+ * Does a packet to @daddr leave by the port it came in on? The fib names the
+ * egress port even before the neighbour is resolved; where it cannot route
+ * at all, the ingress port's own subnet decides.
+ */
+static __always_inline bool hp_leaves_by_ingress(struct xdp_md *ctx, const struct hp_packet *pkt,
+						 __be32 daddr, const struct hp_iface *in)
+{
+	struct bpf_fib_lookup fib = {
+		.family = HP_AF_INET,
+		.l4_protocol = pkt->key.proto,
+		.sport = pkt->key.tuple.sport,
+		.ifindex = ctx->ingress_ifindex,
+		.ipv4_src = pkt->key.tuple.saddr,
+		.ipv4_dst = daddr,
+	};
+
+	switch (bpf_fib_lookup(ctx, &fib, sizeof(fib), 0)) {
+	case BPF_FIB_LKUP_RET_SUCCESS:
+	case BPF_FIB_LKUP_RET_NO_NEIGH:
+		return fib.ifindex == ctx->ingress_ifindex;
+	default:
+		return in && hp_on_link(daddr, in->addr, in->prefixlen);
+	}
+}
+
+/* TTL and protocol share a 16-bit word of the IPv4 header checksum. */
+static __always_inline void hp_ip_decrease_ttl(struct iphdr *ip)
+{
+	__be16 *word = (__be16 *)&ip->ttl;
+	__be16 old = *word;
+
+	ip->ttl--;
+	ip->check = csum_update_full(ip->check, csum_delta16(old, *word));
+}
+
+/*
+ * The fast path: returns the XDP action, or HP_CONTINUE with *slow_reason
+ * set when the packet must take the slow path. Nothing is written to the
+ * packet before the decision is final.
+ */
+static __always_inline int hp_forward_fast(struct xdp_md *ctx, struct hp_packet *pkt,
+					   const struct hp_session *s, const struct hp_config *cfg,
+					   struct hp_l4_csum *cs, __u32 *slow_reason)
+{
+	struct bpf_fib_lookup fib = {
+		.family = HP_AF_INET,
+		.tos = pkt->ip->tos,
+		.l4_protocol = pkt->key.proto,
+		.sport = s->xlat.sport,
+		.dport = s->xlat.dport,
+		.tot_len = bpf_ntohs(pkt->ip->tot_len),
+		.ifindex = ctx->ingress_ifindex,
+		.ipv4_src = s->xlat.saddr,
+		.ipv4_dst = s->xlat.daddr,
+	};
+	bool same_port;
+
+	if (cfg->flags & HP_CF_NO_FAST_PATH) {
+		*slow_reason = HP_SLOW_FORCED;
+		return HP_CONTINUE;
+	}
+	if (pkt->ip->ttl <= 1) { /* the stack sends Time Exceeded */
+		*slow_reason = HP_SLOW_TTL;
+		return HP_CONTINUE;
+	}
+	switch (bpf_fib_lookup(ctx, &fib, sizeof(fib), 0)) {
+	case BPF_FIB_LKUP_RET_SUCCESS:
+		break;
+	case BPF_FIB_LKUP_RET_NO_NEIGH:
+		*slow_reason = HP_SLOW_NO_NEIGH;
+		return HP_CONTINUE;
+	case BPF_FIB_LKUP_RET_FRAG_NEEDED:
+		*slow_reason = HP_SLOW_FRAG_NEEDED;
+		return HP_CONTINUE;
+	default:
+		*slow_reason = HP_SLOW_FIB_OTHER;
+		return HP_CONTINUE;
+	}
+	same_port = fib.ifindex == ctx->ingress_ifindex;
+	if (!same_port && !bpf_map_lookup_elem(&hp_tx_ports, &fib.ifindex)) {
+		*slow_reason = HP_SLOW_NOT_ATTACHED;
+		return HP_CONTINUE;
+	}
+	if (cs->kind == HP_CSUM_PARTIAL) {
+		if (!hp_l4_csum_finish(pkt, cs)) {
+			*slow_reason = HP_SLOW_PARTIAL_CSUM;
+			return HP_CONTINUE;
+		}
+		hp_count(HP_CSUM_PARTIAL_FINISHED);
+	}
+
+	hp_xdp_rewrite(pkt, &s->xlat, HP_REWRITE_ALL, cs);
+	hp_ip_decrease_ttl(pkt->ip);
+	__builtin_memcpy(pkt->eth->h_dest, fib.dmac, ETH_ALEN);
+	__builtin_memcpy(pkt->eth->h_source, fib.smac, ETH_ALEN);
+	if (same_port) {
+		hp_count(HP_XDP_FAST_TX);
+		return XDP_TX;
+	}
+	hp_count(HP_XDP_FAST_REDIRECT);
+	return bpf_redirect_map(&hp_tx_ports, fib.ifindex, 0);
+}
+
+/*
+ * The slow path: leave the source rewrite to TC egress under the tuple the
+ * packet will leave with, rewrite the destination, pass to the stack.
+ */
+static __always_inline int hp_forward_slow(struct hp_packet *pkt, const struct hp_session *s,
+					   const struct hp_l4_csum *cs, __u32 slow_reason)
+{
+	const struct hp_tuple *from = &pkt->key.tuple;
+	struct hp_session_key ek;
+	struct hp_session *e;
+
+	if (s->xlat.saddr != from->saddr || s->xlat.sport != from->sport) {
+		hp_egress_key(&ek, &pkt->key, &s->xlat);
+		e = bpf_map_lookup_elem(&hp_egress, &ek);
+		/* A stale entry of an older flow on the same tuple is replaced. */
+		if ((!e || !hp_tuple_eq(&e->xlat, &s->xlat)) &&
+		    bpf_map_update_elem(&hp_egress, &ek, s, BPF_ANY)) {
+			hp_count(HP_DROP_TABLE_FULL);
+			return XDP_DROP;
+		}
+	}
+	hp_xdp_rewrite(pkt, &s->xlat, HP_REWRITE_DST, cs);
+	hp_count(slow_reason);
+	hp_count(HP_XDP_SLOW_PASS);
+	return XDP_PASS;
+}
+
+static __always_inline int hp_forward(struct xdp_md *ctx, struct hp_packet *pkt, const struct hp_session *s,
+				      const struct hp_config *cfg, struct hp_l4_csum *cs)
+{
+	__u32 slow_reason = HP_SLOW_FIB_OTHER;
+	int action;
+
+	action = hp_forward_fast(ctx, pkt, s, cfg, cs, &slow_reason);
+	if (action != HP_CONTINUE)
+		return action;
+	return hp_forward_slow(pkt, s, cs, slow_reason);
+}
+
+#endif /* HP_BPF_FORWARD_H */

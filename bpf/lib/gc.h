@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The expiry sweeper. Lookups already treat dead sessions as absent; the
+ * sweeper frees their entries so that the table does not fill with them. A
+ * bpf_timer in hp_gc fires every HP_GC_INTERVAL_SEC, walks hp_sessions and
+ * hp_egress with bpf_for_each_map_elem() (which allows deleting the element
+ * it visits in a hash map) and re-arms itself. The first session armed it.
+ */
+#ifndef HP_BPF_GC_H
+#define HP_BPF_GC_H
+
+#include "lib/nat.h"
+#include "lib/counters.h"
+
+#define HP_CLOCK_MONOTONIC 1
+
+struct bpf_map;
+
+struct hp_gc_walk {
+	__u64 now;
+	__u64 deleted;
+	struct hp_config cfg;
+};
+
+static long hp_gc_session(struct bpf_map *map, struct hp_session_key *key, struct hp_session *s,
+			  struct hp_gc_walk *walk)
+{
+	struct hp_session_key k = *key;
+
+	if (hp_session_dead(&walk->cfg, &k, s, walk->now) && hp_session_remove(&k, s) == 0) {
+		walk->deleted++;
+		hp_count(HP_SESSION_EXPIRED);
+	}
+	return 0;
+}
+
+/* An egress entry whose session is gone (a race with removal) goes too. */
+static long hp_gc_egress(struct bpf_map *map, struct hp_session_key *key, struct hp_session *e,
+			 struct hp_gc_walk *walk)
+{
+	struct hp_session_key k = *key, owner;
+
+	hp_peer_key(&owner, &k, e);
+	if (!bpf_map_lookup_elem(&hp_sessions, &owner))
+		bpf_map_delete_elem(&hp_egress, &k);
+	return 0;
+}
+
+static int hp_gc_run(void *map, __u32 *key, struct hp_gc *gc)
+{
+	const struct hp_config *cfg = hp_config_get();
+	struct hp_gc_walk walk = { .now = bpf_ktime_get_ns() };
+
+	if (cfg) {
+		walk.cfg = *cfg;
+		bpf_for_each_map_elem(&hp_sessions, hp_gc_session, &walk, 0);
+		bpf_for_each_map_elem(&hp_egress, hp_gc_egress, &walk, 0);
+	}
+	gc->runs++;
+	gc->deleted += walk.deleted;
+	bpf_timer_start(&gc->timer, HP_GC_INTERVAL_SEC * HP_NSEC_PER_SEC, 0);
+	return 0;
+}
+
+/* Called when a session is created; cheap once armed. */
+static __always_inline void hp_gc_arm(void)
+{
+	__u32 zero = 0;
+	struct hp_gc *gc = bpf_map_lookup_elem(&hp_gc, &zero);
+	long err;
+
+	if (!gc || gc->armed)
+		return;
+	err = bpf_timer_init(&gc->timer, &hp_gc, HP_CLOCK_MONOTONIC);
+	if (err && err != -EBUSY)
+		return;
+	gc->armed = 1;
+	bpf_timer_set_callback(&gc->timer, hp_gc_run);
+	bpf_timer_start(&gc->timer, HP_GC_INTERVAL_SEC * HP_NSEC_PER_SEC, 0);
+}
+
+#endif /* HP_BPF_GC_H */
