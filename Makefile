@@ -81,3 +81,9 @@ deps:
 
 clean:
 	rm -rf $(BUILD)
+
+# For reading kernel types while developing; the build does not use it.
+vmlinux/vmlinux.h:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@
+vmlinux: vmlinux/vmlinux.h
+.PHONY: vmlinux
