@@ -64,12 +64,21 @@ same_file() {
 	[ "$(sha256sum <"$1")" = "$(sha256sum <"$2")" ]
 }
 
-# rose NAME BEFORE: the counter is now above BEFORE.
+# rose NAME BEFORE [BY]: the counter has risen by at least BY (default 1)
+# since it read BEFORE.
 rose() {
 	local now
 	now=$(stat_get "$1")
-	echo "counter $1: before ${2:-?} now ${now:-?}" >&2
-	[ -n "$now" ] && [ -n "$2" ] && [ "$now" -gt "$2" ]
+	echo "counter $1: before ${2:-?} now ${now:-?}, expected a rise of ${3:-1}" >&2
+	[ -n "$now" ] && [ -n "$2" ] && [ "$now" -ge $(($2 + ${3:-1})) ]
+}
+
+# stayed NAME BEFORE: the counter still reads BEFORE.
+stayed() {
+	local now
+	now=$(stat_get "$1")
+	echo "counter $1: before ${2:-?} now ${now:-?}, expected no change" >&2
+	[ -n "$now" ] && [ "$now" = "$2" ]
 }
 
 # Cases run once per variant (topo.sh): default offloads, and `tx off`.

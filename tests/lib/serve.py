@@ -23,7 +23,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     protocol_version = "HTTP/1.0"
 
     def do_GET(self):
-        if self.path == "/peer":
+        # /peer?n=1, /peer?n=2, ...: the query only makes the URLs distinct.
+        if self.path.split("?")[0] == "/peer":
             body = "%s:%d\n" % self.client_address
             data = body.encode()
             self.send_response(200)

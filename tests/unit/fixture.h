@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The world the unit tests run in, and the loaded programs.
+ *
+ * env_setup() moves the process into a private network namespace with three
+ * veth links (all ends inside it), addresses, forwarding on and permanent
+ * neighbours, so that bpf_fib_lookup answers the same on every machine:
+ *
+ *	lan0 192.168.0.1/24  server 192.168.0.2, LAN client 192.168.0.3,
+ *	                     192.168.0.9 on-link but with no neighbour,
+ *	                     192.168.0.10 behind a host route with mtu 300
+ *	wan0 203.0.113.4/24  internet client 203.0.113.2
+ *	dmz0 198.51.100.1/24 host 198.51.100.2; not attached (not in hp_ifaces
+ *	                     or hp_tx_ports)
+ *
+ * Everything disappears with the process: no pins, no interfaces outside.
+ *
+ * Each case gets a fresh skeleton (fx_open), with its maps unpinned, the
+ * attached ports and forward rules below filled in, and hp_config from
+ * struct fx_opts.
+ */
+#ifndef HP_UNIT_FIXTURE_H
+#define HP_UNIT_FIXTURE_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+
+#include "hairpin/abi.h"
+#include "hairpin/counters.h"
+#include "pkt.h"
+
+/* Addresses (host order) */
+#define LAN_ROUTER IP4(192, 168, 0, 1)
+#define SERVER IP4(192, 168, 0, 2)
+#define LAN_CLIENT IP4(192, 168, 0, 3)
+#define NO_NEIGH_HOST IP4(192, 168, 0, 9)
+#define SMALL_MTU_HOST IP4(192, 168, 0, 10) /* host route with mtu 300 */
+#define PUBLIC IP4(203, 0, 113, 4)
+#define INET_CLIENT IP4(203, 0, 113, 2)
+#define DMZ_HOST IP4(198, 51, 100, 2)
+
+extern const __u8 mac_lan[6], mac_wan[6], mac_dmz[6];
+extern const __u8 mac_server[6], mac_client[6], mac_inet[6], mac_dmzhost[6];
+
+enum iface { IF_LAN, IF_WAN, IF_DMZ, IF_MAX };
+
+/*
+ * Forward rules every fixture holds (rule id = enum value). Ports are chosen
+ * so that each rule is reached by its own external port.
+ */
+enum rule {
+	RULE_NONE,
+	RULE_WEB,	   /* tcp PUBLIC:80   -> SERVER:80, hairpin internal */
+	RULE_DNS,	   /* udp PUBLIC:53   -> SERVER:5353, hairpin internal */
+	RULE_NO_NEIGH,	   /* tcp PUBLIC:8080 -> NO_NEIGH_HOST:80 */
+	RULE_HAIRPIN_OFF,  /* tcp PUBLIC:81   -> SERVER:80, hairpin off */
+	RULE_HAIRPIN_EXT,  /* tcp PUBLIC:82   -> SERVER:80, hairpin external */
+	RULE_DMZ,	   /* tcp PUBLIC:443  -> DMZ_HOST:443 (port not attached) */
+	RULE_SMALL_MTU,	   /* tcp PUBLIC:8081 -> SMALL_MTU_HOST:80 */
+	RULE_MAX,
+};
+
+struct fx_opts {
+	__u32 cfg_flags;	/* enum hp_config_flags */
+	__u16 snat_lo, snat_hi; /* 0: the defaults */
+	__u32 timeout_sec;	/* non-zero: every idle timeout */
+	__u32 session_entries;	/* non-zero: hp_sessions max_entries */
+};
+
+struct fx {
+	struct hairpin *skel;
+	int xdp_fd, tc_fd;
+	int sessions, egress, forwards, stats, rule_stats, ifaces, tx_ports,
+		config;
+	struct hp_config cfg;
+};
+
+enum hook { HOOK_XDP, HOOK_TC };
+
+/* Once per process; false (with a reason) when the tests cannot run. */
+bool env_setup(char *why, size_t why_len);
+int env_ifindex(enum iface i);
+
+/* Load a fresh skeleton; on failure records the test failure. */
+bool fx_open(struct fx *fx, const struct fx_opts *opts);
+void fx_close(struct fx *fx);
+
+/*
+ * Run one program on @in. @out must hold PKT_MAX bytes. Returns 0 or
+ * -errno from bpf_prog_test_run_opts.
+ */
+int fx_run(struct fx *fx, enum hook hook, enum iface iface, const __u8 *in,
+	   size_t len, __u8 *out, size_t *out_len, __u32 *retval);
+
+/* ---- maps ---- */
+
+__u64 now_ns(void); /* CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns */
+
+__u64 fx_counter(struct fx *fx, enum hp_counter c);
+bool fx_rule_stats(struct fx *fx, __u32 rule, struct hp_rule_stats *out);
+int fx_count(int map_fd);
+
+/* A tuple in host order, as the tables write it. */
+struct tup {
+	__u32 saddr, daddr;
+	__u32 sport, dport; /* or PORT_SNAT */
+};
+
+struct hp_session_key mk_key(__u8 proto, struct tup t, __u16 snat_port);
+struct hp_tuple mk_tuple(struct tup t, __u16 snat_port);
+
+bool fx_lookup(int map_fd, __u8 proto, struct tup t, __u16 snat_port,
+	       struct hp_session *out);
+/*
+ * The hairpin SNAT port of the one hairpin session in hp_sessions (read
+ * from its reply entry's key), or 0 when there is none or several.
+ */
+__u16 fx_snat_port(struct fx *fx);
+
+#endif /* HP_UNIT_FIXTURE_H */
