@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * stats: every counter of hp_stats (names and descriptions from the
+ * HP_COUNTERS list, the same one the BPF side counts with), the per-rule
+ * counters and the expiry sweeper's.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+
+#include "hairpin/counters.h"
+#include "cli.h"
+#include "cmd.h"
+#include "json.h"
+#include "log.h"
+#include "pins.h"
+#include "rules.h"
+
+static const char help[] =
+	"Usage: hairpin-xdp stats [--json]\n"
+	"\n"
+	"Packet counters by outcome (summed over CPUs), per forward rule, and the\n"
+	"expiry sweeper's runs and deletions.\n";
+
+static const struct {
+	const char *name;
+	const char *desc;
+} counters[HP_COUNTER_MAX] = {
+#define COUNTER(e, name, desc) [HP_##e] = { name, desc },
+	HP_COUNTERS(COUNTER)
+#undef COUNTER
+};
+
+static void print_stats(const __u64 *values, const struct rule_row *rows, int n,
+			const struct hp_gc *gc)
+{
+	if (g_opts.json) {
+		json_begin_object();
+		json_key("counters");
+		json_begin_object();
+		for (int i = 0; i < HP_COUNTER_MAX; i++)
+			json_kv_u64(counters[i].name, values[i]);
+		json_end_object();
+		json_key("rules");
+		rules_print(rows, n);
+		json_key("gc");
+		json_begin_object();
+		json_kv_u64("runs", gc->runs);
+		json_kv_u64("deleted", gc->deleted);
+		json_end_object();
+		json_end_object();
+		return;
+	}
+	printf("%-22s %14s  %s\n", "COUNTER", "PACKETS", "MEANING");
+	for (int i = 0; i < HP_COUNTER_MAX; i++)
+		printf("%-22s %14llu  %s\n", counters[i].name,
+		       (unsigned long long)values[i], counters[i].desc);
+	printf("\n");
+	rules_print(rows, n);
+	printf("\ngc: %llu runs, %llu entries deleted\n",
+	       (unsigned long long)gc->runs, (unsigned long long)gc->deleted);
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	struct hp_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+	__u64 values[HP_COUNTER_MAX];
+	struct rule_row *rows = NULL;
+	struct hp_gc gc;
+	__u32 key = 0;
+	int idx, n, err = -1;
+
+	idx = cmd_getopt(argc, argv, help, NULL, NULL, NULL);
+	if (idx < 0)
+		return idx == CMD_HELP ? 0 : -1;
+	if (idx < argc)
+		return usage_error(argv[0], "takes no arguments");
+	if (pins_require_loaded() || maps_open(&m))
+		goto out;
+	for (__u32 i = 0; i < HP_COUNTER_MAX; i++)
+		if (map_percpu_sum(m.stats, i, &values[i], 1))
+			goto out;
+	if (rules_collect(&m, &rows, &n))
+		goto out;
+	if (bpf_map_lookup_elem(m.gc, &key, &gc)) {
+		errorf("cannot read hp_gc: %s", strerror(errno));
+		goto out;
+	}
+	print_stats(values, rows, n, &gc);
+	err = 0;
+out:
+	free(rows);
+	maps_close(&m);
+	return err;
+}

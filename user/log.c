@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <stdarg.h>
+#include <stdio.h>
+#include <bpf/libbpf.h>
+
+#include "log.h"
+#include "json.h"
+
+struct global_opts g_opts;
+
+static bool error_printed;
+
+void pr_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (g_opts.json)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+}
+
+void pr_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hairpin-xdp: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void pr_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!g_opts.verbose)
+		return;
+	fputs("hairpin-xdp: debug: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int errorf(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+
+	if (error_printed) {
+		pr_debug("(further error) %s", msg);
+		return -1;
+	}
+	error_printed = true;
+	if (g_opts.json) {
+		json_begin_object();
+		json_kv_str("error", msg);
+		json_end_object();
+	} else {
+		fprintf(stderr, "hairpin-xdp: %s\n", msg);
+	}
+	return -1;
+}
+
+bool error_reported(void)
+{
+	return error_printed;
+}
+
+/*
+ * libbpf explains its failures in several lines of its own; our errorf() line
+ * says what failed in the user's terms, so libbpf speaks only with -v.
+ */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (!g_opts.verbose)
+		return 0;
+	fputs("libbpf: ", stderr);
+	return vfprintf(stderr, fmt, ap);
+}
+
+void log_setup_libbpf(void)
+{
+	libbpf_set_print(libbpf_print);
+}

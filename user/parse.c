@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "parse.h"
+
+int parse_proto(const char *s, __u8 *proto)
+{
+	if (!strcmp(s, "tcp"))
+		*proto = IPPROTO_TCP;
+	else if (!strcmp(s, "udp"))
+		*proto = IPPROTO_UDP;
+	else
+		return errorf("bad protocol '%s': expected tcp or udp", s);
+	return 0;
+}
+
+const char *proto_name(__u8 proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	default:
+		return "?";
+	}
+}
+
+/*
+ * strtoul() alone accepts " 12", "+12", "-1" (as a huge value) and "0x10";
+ * an option value is digits only.
+ */
+static int parse_ulong(const char *s, unsigned long *out)
+{
+	char *end;
+
+	if (!*s || strspn(s, "0123456789") != strlen(s))
+		return -1;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return errno ? -1 : 0;
+}
+
+int parse_u32(const char *s, const char *what, __u32 min, __u32 max, __u32 *out)
+{
+	unsigned long v;
+
+	if (parse_ulong(s, &v) || v < min || v > max)
+		return errorf("bad %s '%s': expected a number from %u to %u",
+			      what, s, min, max);
+	*out = v;
+	return 0;
+}
+
+int parse_addr_port(const char *s, __be32 *addr, __be16 *port)
+{
+	char host[INET_ADDRSTRLEN];
+	const char *colon = strrchr(s, ':');
+	struct in_addr in;
+	unsigned long p;
+
+	if (!colon)
+		return errorf("bad address '%s': expected IPV4:PORT, e.g. 203.0.113.4:80", s);
+	if ((size_t)(colon - s) >= sizeof(host))
+		return errorf("bad address '%s': expected a dotted quad before ':'", s);
+	memcpy(host, s, colon - s);
+	host[colon - s] = '\0';
+	/* inet_pton, not inet_aton: only the four-part dotted decimal form. */
+	if (inet_pton(AF_INET, host, &in) != 1)
+		return errorf("bad address '%s': '%s' is not a dotted-quad IPv4 address",
+			      s, host);
+	if (in.s_addr == htonl(INADDR_ANY) || in.s_addr == htonl(INADDR_BROADCAST))
+		return errorf("bad address '%s': %s cannot be forwarded", s, host);
+	if (parse_ulong(colon + 1, &p) || p > 65535)
+		return errorf("bad port in '%s': expected 1-65535", s);
+	if (p == 0)
+		return errorf("bad port in '%s': port 0 is not a valid port", s);
+	*addr = in.s_addr;
+	*port = htons(p);
+	return 0;
+}
+
+void format_addr_port(char *buf, size_t len, __be32 addr, __be16 port)
+{
+	char host[INET_ADDRSTRLEN];
+	struct in_addr in = { .s_addr = addr };
+
+	inet_ntop(AF_INET, &in, host, sizeof(host));
+	snprintf(buf, len, "%s:%u", host, ntohs(port));
+}
+
+int parse_port_range(const char *s, __u16 *lo, __u16 *hi)
+{
+	const char *dash = strchr(s, '-');
+	char first[8];
+	unsigned long l, h;
+
+	if (!dash || (size_t)(dash - s) >= sizeof(first))
+		goto bad;
+	memcpy(first, s, dash - s);
+	first[dash - s] = '\0';
+	if (parse_ulong(first, &l) || parse_ulong(dash + 1, &h))
+		goto bad;
+	if (l < 1 || h > 65535 || l > h)
+		goto bad;
+	*lo = l;
+	*hi = h;
+	return 0;
+bad:
+	return errorf("bad port range '%s': expected LO-HI with 1 <= LO <= HI <= 65535",
+		      s);
+}
+
+int parse_on_off(const char *s, const char *what, bool *on)
+{
+	if (!strcmp(s, "on"))
+		*on = true;
+	else if (!strcmp(s, "off"))
+		*on = false;
+	else
+		return errorf("bad %s '%s': expected on or off", what, s);
+	return 0;
+}
+
+static const char *const hairpin_modes[] = {
+	[HP_HAIRPIN_INTERNAL] = "internal",
+	[HP_HAIRPIN_EXTERNAL] = "external",
+	[HP_HAIRPIN_OFF] = "off",
+};
+
+int parse_hairpin_mode(const char *s, __u8 *mode)
+{
+	for (size_t i = 0; i < sizeof(hairpin_modes) / sizeof(hairpin_modes[0]); i++) {
+		if (!strcmp(s, hairpin_modes[i])) {
+			*mode = i;
+			return 0;
+		}
+	}
+	return errorf("bad hairpin mode '%s': expected internal, external or off", s);
+}
+
+const char *hairpin_mode_name(__u8 mode)
+{
+	if (mode < sizeof(hairpin_modes) / sizeof(hairpin_modes[0]))
+		return hairpin_modes[mode];
+	return "?";
+}
+
+const char *state_name(__u8 state)
+{
+	static const char *const names[HP_STATE_MAX] = {
+		[HP_STATE_TCP_SYN_SENT] = "syn_sent",
+		[HP_STATE_TCP_ESTABLISHED] = "established",
+		[HP_STATE_TCP_CLOSING] = "closing",
+		[HP_STATE_UDP] = "udp",
+	};
+
+	return state < HP_STATE_MAX ? names[state] : "?";
+}
+
+#define TIMEOUT(name, field) { name, offsetof(struct hp_config, field) }
+const struct timeout_name timeout_names[] = {
+	TIMEOUT("tcp-established", timeout_tcp_established),
+	TIMEOUT("tcp-transitory", timeout_tcp_transitory),
+	TIMEOUT("udp", timeout_udp),
+	TIMEOUT("udp-oneway", timeout_udp_oneway),
+};
+const size_t timeout_names_count = sizeof(timeout_names) / sizeof(timeout_names[0]);
+
+/*
+ * The BPF side compares nanoseconds in a __u64; any __u32 of seconds fits.
+ * Zero would expire every session at once, so the minimum is one second.
+ */
+int parse_timeout(const char *s, struct hp_config *cfg)
+{
+	const char *eq = strchr(s, '=');
+
+	for (size_t i = 0; eq && i < timeout_names_count; i++) {
+		const struct timeout_name *t = &timeout_names[i];
+
+		if (strlen(t->name) != (size_t)(eq - s) ||
+		    strncmp(s, t->name, eq - s))
+			continue;
+		return parse_u32(eq + 1, "timeout", 1, UINT32_MAX,
+				 config_timeout(cfg, t));
+	}
+	return errorf("bad timeout '%s': expected NAME=SECONDS with NAME one of "
+		      "tcp-established, tcp-transitory, udp, udp-oneway", s);
+}
+
+void config_merge_timeouts(struct hp_config *cfg, const struct hp_config *given)
+{
+	for (size_t i = 0; i < timeout_names_count; i++) {
+		__u32 v = config_timeout_val(given, &timeout_names[i]);
+
+		if (v)
+			*config_timeout(cfg, &timeout_names[i]) = v;
+	}
+}
+
+void config_defaults(struct hp_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->snat_port_lo = HP_DEFAULT_SNAT_PORT_LO;
+	cfg->snat_port_hi = HP_DEFAULT_SNAT_PORT_HI;
+	cfg->timeout_tcp_established = HP_TIMEOUT_TCP_ESTABLISHED;
+	cfg->timeout_tcp_transitory = HP_TIMEOUT_TCP_TRANSITORY;
+	cfg->timeout_udp = HP_TIMEOUT_UDP;
+	cfg->timeout_udp_oneway = HP_TIMEOUT_UDP_ONEWAY;
+	cfg->max_sessions = HP_DEFAULT_MAX_SESSIONS;
+}
+
+/* Mirrors the BPF side's choice (docs/design.md, "Expiry"). */
+__u32 session_timeout(const struct hp_config *cfg, __u8 state, __u8 flags)
+{
+	switch (state) {
+	case HP_STATE_TCP_ESTABLISHED:
+		return cfg->timeout_tcp_established;
+	case HP_STATE_UDP:
+		return (flags & HP_SF_SEEN_REPLY) ? cfg->timeout_udp :
+						    cfg->timeout_udp_oneway;
+	default:
+		return cfg->timeout_tcp_transitory;
+	}
+}
