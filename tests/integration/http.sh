@@ -13,7 +13,10 @@ cd "$(dirname "$0")/../.." || exit 1
 
 # A line of `sessions` with the LAN client and the router's LAN address.
 sessions_show_hairpin() {
-	hp sessions | tee /dev/stderr | grep "$CLIENT" | grep -q "$ROUTER_LAN"
+	local out
+	out=$(hp sessions) || return 1
+	echo "$out" >&2
+	echo "$out" | grep "$CLIENT" | grep -q "$ROUTER_LAN"
 }
 
 republish() {

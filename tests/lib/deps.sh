@@ -17,6 +17,7 @@ packages=(
 	util-linux			# nsenter, mountpoint
 	ethtool				# `tx off` variant of the integration tests
 	curl socat iperf3 python3	# real clients and servers on both ends
+	tcpdump				# the demo shows the story's failing handshake
 	procps				# sysctl in the namespaces
 )
 
