@@ -23,20 +23,26 @@
 
 /* ---- packets as they arrive ---- */
 
+/*
+ * A packet is a parenthesised compound literal so that it passes through
+ * the step macros as one argument (a constant initialiser in GNU C).
+ */
+#define PKT(...) ((const struct pkt_spec){ __VA_ARGS__ })
+
 /* internet client 203.0.113.2:40000 -> public 203.0.113.4:80, on wan0 */
 #define FROM_INET(...)                                                       \
-	{ .dmac = mac_wan, .smac = mac_inet, .saddr = INET_CLIENT,          \
-	  .daddr = PUBLIC, .sport = 40000, .dport = 80, .tcp_flags = TH_SYN, \
-	  __VA_ARGS__ }
+	PKT(.dmac = mac_wan, .smac = mac_inet, .saddr = INET_CLIENT,        \
+	    .daddr = PUBLIC, .sport = 40000, .dport = 80, .tcp_flags = TH_SYN, \
+	    __VA_ARGS__)
 /* LAN client 192.168.0.3:40001 -> public 203.0.113.4:80, on lan0 */
 #define FROM_CLIENT(...)                                                     \
-	{ .dmac = mac_lan, .smac = mac_client, .saddr = LAN_CLIENT,         \
-	  .daddr = PUBLIC, .sport = 40001, .dport = 80, .tcp_flags = TH_SYN, \
-	  __VA_ARGS__ }
+	PKT(.dmac = mac_lan, .smac = mac_client, .saddr = LAN_CLIENT,       \
+	    .daddr = PUBLIC, .sport = 40001, .dport = 80, .tcp_flags = TH_SYN, \
+	    __VA_ARGS__)
 /* the server 192.168.0.2:80 answering (set .daddr, .dport), on lan0 */
 #define FROM_SERVER(...)                                                     \
-	{ .dmac = mac_lan, .smac = mac_server, .saddr = SERVER, .sport = 80, \
-	  .tcp_flags = TH_SYN | TH_ACK, __VA_ARGS__ }
+	PKT(.dmac = mac_lan, .smac = mac_server, .saddr = SERVER,           \
+	    .sport = 80, .tcp_flags = TH_SYN | TH_ACK, __VA_ARGS__)
 
 /* ---- steps ---- */
 

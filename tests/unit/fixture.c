@@ -101,7 +101,7 @@ bool env_setup(char *why, size_t why_len)
 	return true;
 }
 
-int env_ifindex(enum iface i)
+int env_ifindex(enum netif i)
 {
 	return if_index[i];
 }
@@ -177,7 +177,7 @@ static const struct rule_def rules[RULE_MAX] = {
 static bool fill_maps(struct fx *fx, const struct fx_opts *o)
 {
 	static const struct {
-		enum iface i;
+		enum netif i;
 		__u32 addr;
 	} attached[] = { { IF_LAN, LAN_ROUTER }, { IF_WAN, PUBLIC } };
 	__u32 zero = 0;
@@ -281,7 +281,7 @@ void fx_close(struct fx *fx)
 	fx->skel = NULL;
 }
 
-int fx_run(struct fx *fx, enum hook hook, enum iface iface, const __u8 *in,
+int fx_run(struct fx *fx, enum hook hook, enum netif iface, const __u8 *in,
 	   size_t len, __u8 *out, size_t *out_len, __u32 *retval)
 {
 	/*

@@ -42,7 +42,7 @@
 extern const __u8 mac_lan[6], mac_wan[6], mac_dmz[6];
 extern const __u8 mac_server[6], mac_client[6], mac_inet[6], mac_dmzhost[6];
 
-enum iface { IF_LAN, IF_WAN, IF_DMZ, IF_MAX };
+enum netif { IF_LAN, IF_WAN, IF_DMZ, IF_MAX };
 
 /*
  * Forward rules every fixture holds (rule id = enum value). Ports are chosen
@@ -79,7 +79,7 @@ enum hook { HOOK_XDP, HOOK_TC };
 
 /* Once per process; false (with a reason) when the tests cannot run. */
 bool env_setup(char *why, size_t why_len);
-int env_ifindex(enum iface i);
+int env_ifindex(enum netif i);
 
 /* Load a fresh skeleton; on failure records the test failure. */
 bool fx_open(struct fx *fx, const struct fx_opts *opts);
@@ -89,7 +89,7 @@ void fx_close(struct fx *fx);
  * Run one program on @in. @out must hold PKT_MAX bytes. Returns 0 or
  * -errno from bpf_prog_test_run_opts.
  */
-int fx_run(struct fx *fx, enum hook hook, enum iface iface, const __u8 *in,
+int fx_run(struct fx *fx, enum hook hook, enum netif iface, const __u8 *in,
 	   size_t len, __u8 *out, size_t *out_len, __u32 *retval);
 
 /* ---- maps ---- */

@@ -83,8 +83,8 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	register_golden_tests();
+	register_slow_tests();
 	register_session_tests();
-	register_alloc_tests();
 
 	env_ok = env_setup(why, sizeof(why));
 	for (int i = 0; i < n_tests; i++) {

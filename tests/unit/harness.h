@@ -32,8 +32,8 @@ struct unit_test {
 void test_add(const char *name, void (*run)(struct fx *, const void *),
 	      const void *arg, const struct fx_opts *opts);
 void register_golden_tests(void);
+void register_slow_tests(void);
 void register_session_tests(void);
-void register_alloc_tests(void);
 
 /* Record a failure (the first one counts) or a skip; false for chaining. */
 bool test_fail(const char *file, int line, const char *fmt, ...)

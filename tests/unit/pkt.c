@@ -70,8 +70,8 @@ static size_t build_l4(const struct pkt_spec *s, __u8 *l4, __u8 proto)
 	case IPPROTO_TCP:
 		hlen = TCP_HLEN;
 		memset(l4, 0, hlen);
-		put16(l4, s->sport);
-		put16(l4 + 2, s->dport);
+		put16(l4, (__u16)s->sport);
+		put16(l4 + 2, (__u16)s->dport);
 		put32(l4 + 4, 0x01020304);
 		put32(l4 + 8, s->tcp_flags & TH_ACK ? 0x0a0b0c0d : 0);
 		l4[12] = (s->doff ? s->doff : 5) << 4;
@@ -80,8 +80,8 @@ static size_t build_l4(const struct pkt_spec *s, __u8 *l4, __u8 proto)
 		break;
 	case IPPROTO_UDP:
 		hlen = UDP_HLEN;
-		put16(l4, s->sport);
-		put16(l4 + 2, s->dport);
+		put16(l4, (__u16)s->sport);
+		put16(l4 + 2, (__u16)s->dport);
 		put16(l4 + 4, UDP_HLEN + s->payload);
 		put16(l4 + 6, 0);
 		break;
@@ -209,17 +209,17 @@ size_t pkt_build(const struct pkt_spec *s, __u8 *buf)
 
 void pkt_resolve(struct pkt_spec *s, __u16 snat_port)
 {
-	if (s->sport == (__u16)PORT_SNAT && snat_port)
+	if (s->sport == PORT_SNAT && snat_port)
 		s->sport = snat_port;
-	if (s->dport == (__u16)PORT_SNAT && snat_port)
+	if (s->dport == PORT_SNAT && snat_port)
 		s->dport = snat_port;
 }
 
-static __u16 edit_port(__u32 want, __u16 old, __u16 snat_port)
+static __u32 edit_port(__u32 want, __u32 old, __u16 snat_port)
 {
 	if (want == PORT_SNAT)
 		return snat_port;
-	return want ? (__u16)want : old;
+	return want ? want : old;
 }
 
 struct pkt_spec pkt_apply(const struct pkt_spec *in, const struct pkt_edit *e,

@@ -48,13 +48,16 @@ struct pkt_spec {
 	__u16 frag_off;	 /* host order: flags | offset; 0: DF */
 	__u16 ip_id;	 /* 0: 0x1234 */
 	/* TCP / UDP */
-	__u16 sport, dport;
+	__u32 sport, dport; /* host order, or PORT_SNAT */
 	__u8 tcp_flags;	 /* TH_* bits, byte 13 of the TCP header */
 	__u8 doff;	 /* 0: 5; set to lie about the header */
 	__u16 payload;	 /* payload bytes (a fixed pattern) */
 	enum l4_csum csum;
 	__u16 truncate;	 /* non-zero: cut the frame to this many bytes */
 };
+
+/* A port to be replaced by the hairpin SNAT port the datapath picked. */
+#define PORT_SNAT 0x10000u
 
 #define TH_FIN 0x01
 #define TH_SYN 0x02
@@ -71,7 +74,6 @@ struct pkt_spec {
  * A port of PORT_SNAT stands for the hairpin SNAT port, which the datapath
  * picks and the test reads back from hp_sessions.
  */
-#define PORT_SNAT 0x10000u
 struct pkt_edit {
 	__u32 saddr, daddr;
 	__u32 sport, dport; /* host order, or PORT_SNAT */

@@ -19,8 +19,7 @@ static const char *const counter_names[] = {
 
 static bool needs_snat(const struct step *st)
 {
-	return st->in.sport == (__u16)PORT_SNAT ||
-	       st->in.dport == (__u16)PORT_SNAT ||
+	return st->in.sport == PORT_SNAT || st->in.dport == PORT_SNAT ||
 	       (!st->untouched &&
 		(st->out.sport == PORT_SNAT || st->out.dport == PORT_SNAT));
 }
@@ -64,8 +63,7 @@ static bool run_step(struct fx *fx, const struct step *st, int idx,
 	int err;
 
 	snprintf(label, sizeof(label), "step %d", idx);
-	if (needs_snat(st) && (st->in.sport == (__u16)PORT_SNAT ||
-			       st->in.dport == (__u16)PORT_SNAT)) {
+	if (st->in.sport == PORT_SNAT || st->in.dport == PORT_SNAT) {
 		if (!snat_port(fx, snat, label))
 			return false;
 		pkt_resolve(&spec, *snat);

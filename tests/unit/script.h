@@ -22,7 +22,7 @@
 
 struct step {
 	enum hook hook;
-	enum iface iface;
+	enum netif iface;
 	struct pkt_spec in; /* in.dmac == NULL ends the list */
 	__u32 verdict;	    /* XDP_* or TC_ACT_* */
 	bool untouched;	    /* the frame must come out as it went in */

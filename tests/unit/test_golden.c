@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Golden fixtures for single flows: traffic that must pass untouched, the
+ * fast path (DNAT of a new flow, hairpin DNAT+SNAT, reply un-DNAT/un-SNAT)
+ * and checksum handling (full, partial, UDP zero, IP options, odd lengths).
+ */
+#include "cases.h"
+
+/* ---- traffic that matches nothing must come out as it went in ---- */
+
+#define UNTOUCHED(nm, pkt, counter)                                          \
+	{ .name = "untouched_" nm,                                           \
+	  .steps = { XDP_SAME(IF_WAN, pkt, XDP_PASS) },                     \
+	  .counters = { CNT(counter, 1) } }
+
+static const struct script untouched[] = {
+	UNTOUCHED("no_rule_tcp", FROM_INET(.dport = 22), PASS_NO_MATCH),
+	UNTOUCHED("no_rule_udp",
+		  FROM_INET(.proto = IPPROTO_UDP, .dport = 80), PASS_NO_MATCH),
+	UNTOUCHED("no_rule_other_addr",
+		  FROM_INET(.daddr = IP4(203, 0, 113, 5)), PASS_NO_MATCH),
+	UNTOUCHED("ipv6", FROM_INET(.ethertype = ETH_P_IPV6), PASS_NOT_IPV4),
+	UNTOUCHED("arp", FROM_INET(.ethertype = ETH_P_ARP), PASS_NOT_IPV4),
+	UNTOUCHED("vlan", FROM_INET(.vlan_id = 10), PASS_NOT_IPV4),
+	UNTOUCHED("icmp", FROM_INET(.proto = IPPROTO_ICMP), PASS_NOT_TCP_UDP),
+	UNTOUCHED("first_fragment", FROM_INET(.frag_off = IP_MF_FLAG),
+		  PASS_FRAGMENT),
+	UNTOUCHED("middle_fragment", FROM_INET(.frag_off = IP_MF_FLAG | 100),
+		  PASS_FRAGMENT),
+	UNTOUCHED("last_fragment", FROM_INET(.frag_off = 185), PASS_FRAGMENT),
+	UNTOUCHED("truncated_ipv4", FROM_INET(.truncate = 14 + 12),
+		  PASS_MALFORMED),
+	UNTOUCHED("ihl_4", FROM_INET(.ihl = 4), PASS_MALFORMED),
+	UNTOUCHED("ihl_past_end", FROM_INET(.ihl = 15), PASS_MALFORMED),
+	UNTOUCHED("truncated_ip_options",
+		  FROM_INET(.opt_words = 2, .truncate = 14 + 24),
+		  PASS_MALFORMED),
+	UNTOUCHED("truncated_tcp", FROM_INET(.truncate = 14 + 20 + 10),
+		  PASS_MALFORMED),
+	UNTOUCHED("truncated_udp",
+		  FROM_INET(.proto = IPPROTO_UDP, .dport = 53,
+			    .truncate = 14 + 20 + 4),
+		  PASS_MALFORMED),
+	UNTOUCHED("tcp_doff_4", FROM_INET(.doff = 4), PASS_MALFORMED),
+	UNTOUCHED("tcp_doff_past_end", FROM_INET(.doff = 15), PASS_MALFORMED),
+	UNTOUCHED("tcp_ack_no_session", FROM_INET(.tcp_flags = TH_ACK),
+		  PASS_NOT_SYN),
+	UNTOUCHED("tcp_synack_no_session",
+		  FROM_INET(.tcp_flags = TH_SYN | TH_ACK), PASS_NOT_SYN),
+	UNTOUCHED("tcp_rst_no_session", FROM_INET(.tcp_flags = TH_RST),
+		  PASS_NOT_SYN),
+	UNTOUCHED("reply_no_session",
+		  FROM_SERVER(.dmac = mac_wan, .daddr = INET_CLIENT,
+			      .dport = 40000),
+		  PASS_NO_MATCH),
+	/* TC egress leaves what hp_egress does not name alone */
+	{ .name = "untouched_tc_no_entry",
+	  .steps = { TC_SAME(IF_LAN, FROM_CLIENT(.daddr = SERVER)) },
+	  .counters = { CNT(TC_PASS, 1) } },
+	{ .name = "untouched_tc_arp",
+	  .steps = { TC_SAME(IF_WAN, FROM_INET(.ethertype = ETH_P_ARP)) },
+	  .counters = { CNT(TC_PASS, 1) } },
+	{ .name = "untouched_tc_ipv6",
+	  .steps = { TC_SAME(IF_WAN, FROM_INET(.ethertype = ETH_P_IPV6)) },
+	  .counters = { CNT(TC_PASS, 1) } },
+};
+
+/* ---- the fast path ---- */
+
+/* One new internet flow redirected to the server through lan0. */
+#define INET_FAST(nm, pkt, ...)                                              \
+	{ .name = "fast_" nm,                                                \
+	  .steps = { XDP_STEP(IF_WAN, pkt, XDP_REDIRECT, FWD_TO_SERVER,     \
+			      .daddr = SERVER, __VA_ARGS__) },               \
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1) }, \
+	  .n_sessions = 2 }
+
+/* One new hairpin flow sent back out of lan0 with XDP_TX. */
+#define HAIRPIN_FAST(nm, pkt, ...)                                           \
+	{ .name = "fast_hairpin_" nm,                                        \
+	  .steps = { XDP_STEP(IF_LAN, pkt, XDP_TX, FWD_TO_SERVER, SNAT_LAN, \
+			      .daddr = SERVER, __VA_ARGS__) },               \
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_TX, 1) },     \
+	  .n_sessions = 2 }
+
+#define INET_UDP(...)                                                        \
+	FROM_INET(.proto = IPPROTO_UDP, .dport = 53, .payload = 32, __VA_ARGS__)
+
+static const struct script fast[] = {
+	{ .name = "fast_inet_syn",
+	  .steps = { XDP_STEP(IF_WAN, FROM_INET(), XDP_REDIRECT, FWD_TO_SERVER,
+			      .daddr = SERVER) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1) },
+	  .n_sessions = 2,
+	  .sessions = { INET_ORIG(SYN_SENT, 0), INET_REPLY(SYN_SENT, 0) },
+	  .rule = RULE_WEB, .rule_packets = 1, .rule_sessions = 1 },
+	{ .name = "fast_inet_reply",
+	  .steps = { XDP_STEP(IF_WAN, FROM_INET(), XDP_REDIRECT, FWD_TO_SERVER,
+			      .daddr = SERVER),
+		     XDP_STEP(IF_LAN,
+			      FROM_SERVER(.daddr = INET_CLIENT, .dport = 40000),
+			      XDP_REDIRECT, FWD_TO_INET, .saddr = PUBLIC) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 2) },
+	  .n_sessions = 2,
+	  .sessions = { INET_ORIG(SYN_SENT, HP_SF_SEEN_REPLY),
+			INET_REPLY(SYN_SENT, HP_SF_SEEN_REPLY) },
+	  .rule = RULE_WEB, .rule_packets = 2, .rule_sessions = 1 },
+	{ .name = "fast_hairpin_syn",
+	  .steps = { XDP_STEP(IF_LAN, FROM_CLIENT(), XDP_TX, FWD_TO_SERVER,
+			      SNAT_LAN, .daddr = SERVER) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_TX, 1) },
+	  .n_sessions = 2,
+	  .sessions = { HAIRPIN_ORIG(SYN_SENT, 0), HAIRPIN_REPLY(SYN_SENT, 0) },
+	  .rule = RULE_WEB, .rule_packets = 1, .rule_sessions = 1 },
+	{ .name = "fast_hairpin_reply",
+	  .steps = { XDP_STEP(IF_LAN, FROM_CLIENT(), XDP_TX, FWD_TO_SERVER,
+			      SNAT_LAN, .daddr = SERVER),
+		     XDP_STEP(IF_LAN,
+			      FROM_SERVER(.daddr = LAN_ROUTER, .dport = PORT_SNAT),
+			      XDP_TX, FWD_TO_CLIENT, BACK_TO_CLIENT) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_TX, 2) },
+	  .n_sessions = 2,
+	  .sessions = { HAIRPIN_ORIG(SYN_SENT, HP_SF_SEEN_REPLY),
+			HAIRPIN_REPLY(SYN_SENT, HP_SF_SEEN_REPLY) },
+	  .rule = RULE_WEB, .rule_packets = 2, .rule_sessions = 1 },
+	/* hairpin off: DNAT only, the server would answer the client
+	 * directly (the story's broken router, by choice) */
+	{ .name = "fast_hairpin_off",
+	  .steps = { XDP_STEP(IF_LAN, FROM_CLIENT(.dport = 81), XDP_TX,
+			      FWD_TO_SERVER, .daddr = SERVER, .dport = 80) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_TX, 1) },
+	  .n_sessions = 2,
+	  .sessions = { { IPPROTO_TCP, T(LAN_CLIENT, PUBLIC, 40001, 81),
+			  T(LAN_CLIENT, SERVER, 40001, 80), SYN_SENT, 0,
+			  RULE_HAIRPIN_OFF },
+			{ IPPROTO_TCP, T(SERVER, LAN_CLIENT, 80, 40001),
+			  T(PUBLIC, LAN_CLIENT, 81, 40001), SYN_SENT,
+			  HP_SF_REPLY, RULE_HAIRPIN_OFF } } },
+	/* hairpin external: SNAT to the rule's public address */
+	{ .name = "fast_hairpin_external",
+	  .steps = { XDP_STEP(IF_LAN, FROM_CLIENT(.dport = 82), XDP_TX,
+			      FWD_TO_SERVER, .saddr = PUBLIC,
+			      .sport = PORT_SNAT, .daddr = SERVER,
+			      .dport = 80) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_TX, 1) },
+	  .n_sessions = 2,
+	  .sessions = { { IPPROTO_TCP, T(LAN_CLIENT, PUBLIC, 40001, 82),
+			  T(PUBLIC, SERVER, PORT_SNAT, 80), SYN_SENT,
+			  HP_SF_HAIRPIN, RULE_HAIRPIN_EXT },
+			{ IPPROTO_TCP, T(SERVER, PUBLIC, 80, PORT_SNAT),
+			  T(PUBLIC, LAN_CLIENT, 82, 40001), SYN_SENT,
+			  HP_SF_REPLY | HP_SF_HAIRPIN, RULE_HAIRPIN_EXT } } },
+	{ .name = "fast_udp",
+	  .steps = { XDP_STEP(IF_WAN, INET_UDP(), XDP_REDIRECT, FWD_TO_SERVER,
+			      .daddr = SERVER, .dport = 5353) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1) },
+	  .n_sessions = 2,
+	  .sessions = { { IPPROTO_UDP, T(INET_CLIENT, PUBLIC, 40000, 53),
+			  T(INET_CLIENT, SERVER, 40000, 5353), HP_STATE_UDP,
+			  0, RULE_DNS },
+			{ IPPROTO_UDP, T(SERVER, INET_CLIENT, 5353, 40000),
+			  T(PUBLIC, INET_CLIENT, 53, 40000), HP_STATE_UDP,
+			  HP_SF_REPLY, RULE_DNS } },
+	  .rule = RULE_DNS, .rule_packets = 1, .rule_sessions = 1 },
+	{ .name = "fast_udp_reply",
+	  .steps = { XDP_STEP(IF_WAN, INET_UDP(), XDP_REDIRECT, FWD_TO_SERVER,
+			      .daddr = SERVER, .dport = 5353),
+		     XDP_STEP(IF_LAN,
+			      FROM_SERVER(.proto = IPPROTO_UDP, .sport = 5353,
+					  .daddr = INET_CLIENT, .dport = 40000,
+					  .payload = 48),
+			      XDP_REDIRECT, FWD_TO_INET, .saddr = PUBLIC,
+			      .sport = 53) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 2) },
+	  .n_sessions = 2,
+	  .sessions = { { IPPROTO_UDP, T(INET_CLIENT, PUBLIC, 40000, 53),
+			  T(INET_CLIENT, SERVER, 40000, 5353), HP_STATE_UDP,
+			  HP_SF_SEEN_REPLY, RULE_DNS },
+			{ IPPROTO_UDP, T(SERVER, INET_CLIENT, 5353, 40000),
+			  T(PUBLIC, INET_CLIENT, 53, 40000), HP_STATE_UDP,
+			  HP_SF_REPLY | HP_SF_SEEN_REPLY, RULE_DNS } },
+	  .rule = RULE_DNS, .rule_packets = 2, .rule_sessions = 1 },
+	/* the fib lookup alone must not decide: a TTL of 2 still forwards */
+	INET_FAST("ttl_2", FROM_INET(.ttl = 2)),
+	INET_FAST("tcp_payload", FROM_INET(.tcp_flags = TH_SYN, .payload = 100)),
+	INET_FAST("tcp_odd_payload", FROM_INET(.payload = 33)),
+	INET_FAST("no_df", FROM_INET(.frag_off = FRAG_NONE)),
+	INET_FAST("ip_options", FROM_INET(.opt_words = 1, .payload = 10)),
+	INET_FAST("ip_options_3", FROM_INET(.opt_words = 3, .payload = 7)),
+	INET_FAST("udp_csum_zero", INET_UDP(.csum = CSUM_ZERO), .dport = 5353),
+	INET_FAST("udp_odd_payload", INET_UDP(.payload = 13), .dport = 5353),
+	INET_FAST("udp_ip_options", INET_UDP(.opt_words = 2), .dport = 5353),
+	HAIRPIN_FAST("ip_options", FROM_CLIENT(.opt_words = 1, .payload = 20)),
+	HAIRPIN_FAST("udp", FROM_CLIENT(.proto = IPPROTO_UDP, .dport = 53,
+					.payload = 21),
+		     .dport = 5353),
+	HAIRPIN_FAST("udp_csum_zero",
+		     FROM_CLIENT(.proto = IPPROTO_UDP, .dport = 53,
+				 .payload = 21, .csum = CSUM_ZERO),
+		     .dport = 5353),
+};
+
+/*
+ * Partial checksums (a local sender over veth leaves the pseudo-header sum
+ * in the field): an xdp_frame carries no checksum state, so the fast path
+ * must put a finished checksum on the wire.
+ */
+#define PARTIAL_FAST(nm, ifc, pkt, verd, fast_cnt, ...)                      \
+	{ .name = "fast_partial_" nm,                                        \
+	  .steps = { XDP_STEP(ifc, pkt, verd, .daddr = SERVER,              \
+			      .csum_to = TO_FULL, __VA_ARGS__) },            \
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(fast_cnt, 1),          \
+			CNT(CSUM_PARTIAL_FINISHED, 1) },                     \
+	  .n_sessions = 2 }
+
+static const struct script partial[] = {
+	PARTIAL_FAST("tcp", IF_WAN, FROM_INET(.csum = CSUM_PARTIAL, .payload = 40),
+		     XDP_REDIRECT, XDP_FAST_REDIRECT, FWD_TO_SERVER),
+	PARTIAL_FAST("tcp_odd", IF_WAN,
+		     FROM_INET(.csum = CSUM_PARTIAL, .payload = 41),
+		     XDP_REDIRECT, XDP_FAST_REDIRECT, FWD_TO_SERVER),
+	PARTIAL_FAST("tcp_ip_options", IF_WAN,
+		     FROM_INET(.csum = CSUM_PARTIAL, .opt_words = 2,
+			       .payload = 5),
+		     XDP_REDIRECT, XDP_FAST_REDIRECT, FWD_TO_SERVER),
+	PARTIAL_FAST("udp", IF_WAN,
+		     INET_UDP(.csum = CSUM_PARTIAL, .payload = 100),
+		     XDP_REDIRECT, XDP_FAST_REDIRECT, FWD_TO_SERVER,
+		     .dport = 5353),
+	PARTIAL_FAST("hairpin_tcp", IF_LAN,
+		     FROM_CLIENT(.csum = CSUM_PARTIAL, .payload = 64), XDP_TX,
+		     XDP_FAST_TX, FWD_TO_SERVER, SNAT_LAN),
+	PARTIAL_FAST("hairpin_udp", IF_LAN,
+		     FROM_CLIENT(.proto = IPPROTO_UDP, .dport = 53,
+				 .csum = CSUM_PARTIAL, .payload = 9),
+		     XDP_TX, XDP_FAST_TX, FWD_TO_SERVER, SNAT_LAN,
+		     .dport = 5353),
+};
+
+void register_golden_tests(void)
+{
+	REGISTER(untouched);
+	REGISTER(fast);
+	REGISTER(partial);
+}

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Session state: TCP/UDP state machine, expiry (with the idle timeouts cut
+ * to 10 s and entries pre-populated 60 s old), hairpin SNAT port allocation
+ * over a two-port range, a full session table, and reply-tuple clashes.
+ */
+#include "cases.h"
+
+/* ---- TCP states (DNAT flow from the internet) ---- */
+
+#define IN_FWD(flags)                                                        \
+	XDP_STEP(IF_WAN, FROM_INET(.tcp_flags = flags), XDP_REDIRECT,       \
+		 FWD_TO_SERVER, .daddr = SERVER)
+#define IN_REPLY(flags)                                                      \
+	XDP_STEP(IF_LAN,                                                     \
+		 FROM_SERVER(.daddr = INET_CLIENT, .dport = 40000,          \
+			     .tcp_flags = flags),                            \
+		 XDP_REDIRECT, FWD_TO_INET, .saddr = PUBLIC)
+
+#define STATES(nm, packets, st, fl, ...)                                     \
+	{ .name = "state_" nm, .steps = { __VA_ARGS__ },                     \
+	  .counters = { CNT(SESSION_CREATED, 1),                             \
+			CNT(XDP_FAST_REDIRECT, packets) },                   \
+	  .n_sessions = 2,                                                   \
+	  .sessions = { INET_ORIG(st, fl), INET_REPLY(st, fl) },             \
+	  .rule = RULE_WEB, .rule_packets = packets, .rule_sessions = 1 }
+
+static const struct script states[] = {
+	STATES("syn_retransmit", 2, SYN_SENT, 0, IN_FWD(TH_SYN), IN_FWD(TH_SYN)),
+	/* no reply seen yet: an ACK does not establish */
+	STATES("ack_before_reply", 2, SYN_SENT, 0, IN_FWD(TH_SYN),
+	       IN_FWD(TH_ACK)),
+	STATES("established", 3, ESTAB, HP_SF_SEEN_REPLY, IN_FWD(TH_SYN),
+	       IN_REPLY(TH_SYN | TH_ACK), IN_FWD(TH_ACK)),
+	STATES("fin_closing", 4, CLOSING, HP_SF_SEEN_REPLY, IN_FWD(TH_SYN),
+	       IN_REPLY(TH_SYN | TH_ACK), IN_FWD(TH_ACK),
+	       IN_FWD(TH_FIN | TH_ACK)),
+	STATES("reply_fin_closing", 4, CLOSING, HP_SF_SEEN_REPLY,
+	       IN_FWD(TH_SYN), IN_REPLY(TH_SYN | TH_ACK), IN_FWD(TH_ACK),
+	       IN_REPLY(TH_FIN | TH_ACK)),
+	STATES("rst_closing", 2, CLOSING, HP_SF_SEEN_REPLY, IN_FWD(TH_SYN),
+	       IN_REPLY(TH_RST | TH_ACK)),
+	/* after closing, data still flows until the entries expire */
+	STATES("closing_still_translates", 5, CLOSING, HP_SF_SEEN_REPLY,
+	       IN_FWD(TH_SYN), IN_REPLY(TH_SYN | TH_ACK), IN_FWD(TH_ACK),
+	       IN_FWD(TH_FIN | TH_ACK), IN_REPLY(TH_ACK)),
+};
+
+/* ---- expiry: timeouts 10 s, "old" entries 60 s old ---- */
+
+#define SHORT { .timeout_sec = 10 }
+#define OLD 60
+
+/* INET_ORIG/INET_REPLY with an age, as pre-populated entries */
+#define INET_ORIG_AGED(st, fl, a)                                            \
+	{ IPPROTO_TCP, T(INET_CLIENT, PUBLIC, 40000, 80),                    \
+	  T(INET_CLIENT, SERVER, 40000, 80), st, fl, RULE_WEB, a }
+#define INET_REPLY_AGED(st, fl, a)                                           \
+	{ IPPROTO_TCP, T(SERVER, INET_CLIENT, 80, 40000),                    \
+	  T(PUBLIC, INET_CLIENT, 80, 40000), st, HP_SF_REPLY | (fl),        \
+	  RULE_WEB, a }
+
+#define EST_SESSION(orig_age, reply_age)                                     \
+	{ INET_ORIG_AGED(ESTAB, HP_SF_SEEN_REPLY, orig_age),                 \
+	  INET_REPLY_AGED(ESTAB, HP_SF_SEEN_REPLY, reply_age) }
+
+static const struct script expiry[] = {
+	/* a new SYN on the tuple of a dead session starts afresh */
+	{ .name = "expiry_syn_replaces_dead_session", .opts = SHORT,
+	  .pre = EST_SESSION(OLD, OLD),
+	  .steps = { IN_FWD(TH_SYN) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(SESSION_REPLACED, 1),
+			CNT(XDP_FAST_REDIRECT, 1) },
+	  .n_sessions = 2,
+	  .sessions = { INET_ORIG(SYN_SENT, 0), INET_REPLY(SYN_SENT, 0) } },
+	/* a reply to a dead session is not translated */
+	{ .name = "expiry_dead_reply_passes", .opts = SHORT,
+	  .pre = EST_SESSION(OLD, OLD),
+	  .steps = { XDP_SAME(IF_LAN,
+			      FROM_SERVER(.daddr = INET_CLIENT, .dport = 40000,
+					  .tcp_flags = TH_ACK),
+			      XDP_PASS) },
+	  .counters = { CNT(PASS_EXPIRED_REPLY, 1) },
+	  .n_sessions = ANY_COUNT },
+	/* nor is a non-SYN of the original direction */
+	{ .name = "expiry_dead_orig_ack_passes", .opts = SHORT,
+	  .pre = EST_SESSION(OLD, OLD),
+	  .steps = { XDP_SAME(IF_WAN, FROM_INET(.tcp_flags = TH_ACK),
+			      XDP_PASS) },
+	  .counters = { CNT(PASS_NOT_SYN, 1) },
+	  .n_sessions = ANY_COUNT },
+	/* one half idle, the other live: the session is live */
+	{ .name = "expiry_orig_idle_peer_live", .opts = SHORT,
+	  .pre = EST_SESSION(OLD, 0),
+	  .steps = { IN_FWD(TH_ACK) },
+	  .counters = { CNT(XDP_FAST_REDIRECT, 1) },
+	  .n_sessions = 2, .sessions = EST_SESSION(0, 0) },
+	{ .name = "expiry_reply_idle_peer_live", .opts = SHORT,
+	  .pre = EST_SESSION(0, OLD),
+	  .steps = { IN_REPLY(TH_ACK) },
+	  .counters = { CNT(XDP_FAST_REDIRECT, 1) },
+	  .n_sessions = 2, .sessions = EST_SESSION(0, 0) },
+	/* below the timeout nothing is expired */
+	{ .name = "expiry_young_session_lives", .opts = SHORT,
+	  .pre = EST_SESSION(5, 5),
+	  .steps = { IN_FWD(TH_ACK) },
+	  .counters = { CNT(XDP_FAST_REDIRECT, 1) },
+	  .n_sessions = 2,
+	  .sessions = { INET_ORIG_AGED(ESTAB, HP_SF_SEEN_REPLY, 0),
+			INET_REPLY_AGED(ESTAB, HP_SF_SEEN_REPLY, 5) } },
+};
+
+/* ---- hairpin SNAT port allocation over 61000-61001 ---- */
+
+#define TWO_PORTS { .snat_lo = 61000, .snat_hi = 61001, .timeout_sec = 10 }
+
+/* A hairpin session of another LAN host (192.168.0.7x:50000) on @port. */
+#define OTHER_HOST(n) IP4(192, 168, 0, 70 + (n))
+#define OCCUPANT(n, port, a)                                                 \
+	{ IPPROTO_TCP, T(OTHER_HOST(n), PUBLIC, 50000, 80),                  \
+	  T(LAN_ROUTER, SERVER, port, 80), ESTAB,                            \
+	  HP_SF_HAIRPIN | HP_SF_SEEN_REPLY, RULE_WEB, a },                   \
+	{ IPPROTO_TCP, T(SERVER, LAN_ROUTER, 80, port),                      \
+	  T(PUBLIC, OTHER_HOST(n), 80, 50000), ESTAB,                        \
+	  HP_SF_REPLY | HP_SF_HAIRPIN | HP_SF_SEEN_REPLY, RULE_WEB, a }
+
+#define HAIRPIN_SYN_TO(port)                                                 \
+	XDP_STEP(IF_LAN, FROM_CLIENT(), XDP_TX, FWD_TO_SERVER,              \
+		 .saddr = LAN_ROUTER, .sport = port, .daddr = SERVER)
+
+static const struct script alloc[] = {
+	{ .name = "alloc_single_port_range",
+	  .opts = { .snat_lo = 61000, .snat_hi = 61000 },
+	  .steps = { HAIRPIN_SYN_TO(61000) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_TX, 1) },
+	  .n_sessions = 2 },
+	{ .name = "alloc_skips_live_61000", .opts = TWO_PORTS,
+	  .pre = { OCCUPANT(1, 61000, 1) },
+	  .steps = { HAIRPIN_SYN_TO(61001) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_TX, 1) },
+	  .n_sessions = 4, .sessions = { OCCUPANT(1, 61000, 1) } },
+	{ .name = "alloc_skips_live_61001", .opts = TWO_PORTS,
+	  .pre = { OCCUPANT(2, 61001, 1) },
+	  .steps = { HAIRPIN_SYN_TO(61000) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_TX, 1) },
+	  .n_sessions = 4, .sessions = { OCCUPANT(2, 61001, 1) } },
+	/* all ports live: the new flow is dropped, nothing half-inserted */
+	{ .name = "alloc_exhausted_drops", .opts = TWO_PORTS,
+	  .pre = { OCCUPANT(1, 61000, 1), OCCUPANT(2, 61001, 1) },
+	  .steps = { XDP_SAME(IF_LAN, FROM_CLIENT(), XDP_DROP) },
+	  .counters = { CNT(DROP_PORTS_EXHAUSTED, 1) },
+	  .n_sessions = 4,
+	  .sessions = { OCCUPANT(1, 61000, 1), OCCUPANT(2, 61001, 1) } },
+	/* a dead occupant's port is taken over */
+	{ .name = "alloc_reclaims_expired", .opts = TWO_PORTS,
+	  .pre = { OCCUPANT(1, 61000, 1), OCCUPANT(2, 61001, OLD) },
+	  .steps = { HAIRPIN_SYN_TO(61001) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_TX, 1) },
+	  .n_sessions = ANY_COUNT,
+	  .sessions = { { IPPROTO_TCP, T(SERVER, LAN_ROUTER, 80, 61001),
+			  T(PUBLIC, LAN_CLIENT, 80, 40001), SYN_SENT,
+			  HP_SF_REPLY | HP_SF_HAIRPIN, RULE_WEB } } },
+	/*
+	 * ... and the dead occupant's original half, if still there, must
+	 * not come back to life through the new owner of its peer key: its
+	 * next packet is not rewritten onto the new flow's port.
+	 */
+	{ .name = "alloc_reclaimed_half_stays_dead", .opts = TWO_PORTS,
+	  .pre = { OCCUPANT(1, 61000, 1), OCCUPANT(2, 61001, OLD) },
+	  .steps = { HAIRPIN_SYN_TO(61001),
+		     XDP_SAME(IF_LAN,
+			      FROM_CLIENT(.saddr = OTHER_HOST(2), .sport = 50000,
+					  .tcp_flags = TH_ACK),
+			      XDP_PASS) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_TX, 1),
+			CNT(PASS_NOT_SYN, 1) },
+	  .n_sessions = ANY_COUNT },
+};
+
+/* ---- bounded table, clashes ---- */
+
+/* two live internet sessions from 203.0.113.2x:4000x fill 4 entries */
+#define INET_HOST(n) IP4(203, 0, 113, 20 + (n))
+#define INET_SESSION(n)                                                      \
+	{ IPPROTO_TCP, T(INET_HOST(n), PUBLIC, 40000, 80),                   \
+	  T(INET_HOST(n), SERVER, 40000, 80), ESTAB, HP_SF_SEEN_REPLY,       \
+	  RULE_WEB, 1 },                                                     \
+	{ IPPROTO_TCP, T(SERVER, INET_HOST(n), 80, 40000),                   \
+	  T(PUBLIC, INET_HOST(n), 80, 40000), ESTAB,                         \
+	  HP_SF_REPLY | HP_SF_SEEN_REPLY, RULE_WEB, 1 }
+
+#define TABLE_FULL(nm, entries, ifc, pkt)                                    \
+	{ .name = "table_full_" nm, .opts = { .session_entries = entries },  \
+	  .pre = { INET_SESSION(1), INET_SESSION(2) },                       \
+	  .steps = { XDP_SAME(ifc, pkt, XDP_DROP) },                        \
+	  .counters = { CNT(DROP_TABLE_FULL, 1) },                           \
+	  .n_sessions = 4,                                                   \
+	  .sessions = { INET_SESSION(1), INET_SESSION(2) } }
+
+static const struct script table[] = {
+	/* 4 entries: the reply entry cannot be inserted */
+	TABLE_FULL("4", 4, IF_WAN, FROM_INET()),
+	/* 5 entries: the reply entry goes in, the original cannot, and the
+	 * reply entry must be rolled back */
+	TABLE_FULL("5_rollback", 5, IF_WAN, FROM_INET()),
+	TABLE_FULL("5_rollback_hairpin", 5, IF_LAN, FROM_CLIENT()),
+	/* existing sessions keep working in a full table */
+	{ .name = "table_full_existing_flows_live",
+	  .opts = { .session_entries = 4 },
+	  .pre = { INET_SESSION(1), INET_SESSION(2) },
+	  .steps = { XDP_STEP(IF_WAN,
+			      FROM_INET(.saddr = INET_HOST(2), .tcp_flags = TH_ACK),
+			      XDP_REDIRECT, FWD_TO_SERVER, .daddr = SERVER) },
+	  .counters = { CNT(XDP_FAST_REDIRECT, 1) },
+	  .n_sessions = 4 },
+	/*
+	 * 203.0.113.2:40000 opens PUBLIC:81 and then PUBLIC:80, both of
+	 * which lead to SERVER:80: the second flow's reply tuple
+	 * (SERVER:80 -> 203.0.113.2:40000) is taken, so it is dropped
+	 * rather than stealing the first flow's replies.
+	 */
+	{ .name = "clash_reply_tuple_taken",
+	  .steps = { XDP_STEP(IF_WAN, FROM_INET(.dport = 81), XDP_REDIRECT,
+			      FWD_TO_SERVER, .daddr = SERVER, .dport = 80),
+		     XDP_SAME(IF_WAN, FROM_INET(), XDP_DROP) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1),
+			CNT(DROP_SESSION_CLASH, 1) },
+	  .n_sessions = 2,
+	  .sessions = { { IPPROTO_TCP, T(SERVER, INET_CLIENT, 80, 40000),
+			  T(PUBLIC, INET_CLIENT, 81, 40000), SYN_SENT,
+			  HP_SF_REPLY, RULE_HAIRPIN_OFF } } },
+};
+
+void register_session_tests(void)
+{
+	REGISTER(states);
+	REGISTER(expiry);
+	REGISTER(alloc);
+	REGISTER(table);
+}
