@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# attach/detach happy path on veth: XDP link, TC egress filter, pins and map
+# entries appear; attaching twice changes nothing; detach and detach --all
+# leave no pin, no clsact qdisc or filter and no XDP program behind.
+. "$(dirname "$0")/lib.bash"
+cli_setup attach
+
+# v0 (192.168.0.1/24) <-> v1 and d0 <-> d0p, all in the router namespace.
+in_ns ip link add v0 type veth peer name v1
+in_ns ip addr add 192.168.0.1/24 dev v0
+in_ns ip link add d0 type veth peer name d0p
+in_ns ip addr add 198.51.100.1/24 dev d0
+for d in v0 v1 d0 d0p; do in_ns ip link set "$d" up; done
+
+has_xdp() { in_ns ip -d link show dev "$1" | grep -q 'prog/xdp.*name xdp_ingress'; }
+has_filter() { in_ns tc filter show dev "$1" egress | grep -q 'handle 0x4850.*tc_egress'; }
+has_clsact() { in_ns tc qdisc show dev "$1" | grep -q clsact; }
+no_trace() { ! has_xdp "$1" && ! has_filter "$1" && ! has_clsact "$1"; }
+
+# Before attach: the state checks must be able to see "nothing".
+check "precondition: no XDP, filter or pins" eval '! has_xdp v0 && ! has_filter v0 && [ ! -e "$PIN" ]'
+
+expect_ok "attach v0 d0" attach v0 d0 --mode generic
+check "XDP program visible in ip -d link (v0, d0)" eval 'has_xdp v0 && has_xdp d0'
+check "tc egress filter 0x4850 visible (v0, d0)" eval 'has_filter v0 && has_filter d0'
+check "pins: maps, progs, links" eval '[ -e "$PIN/maps/hp_forwards" ] && [ -e "$PIN/maps/hp_sessions" ] &&
+	[ -e "$PIN/progs/xdp_ingress" ] && [ -e "$PIN/progs/tc_egress" ] &&
+	[ -e "$PIN/links/v0_xdp" ] && [ -e "$PIN/links/d0_xdp" ]'
+check "hp_ifaces has v0 with 192.168.0.1/24" eval \
+	'bpftool -j map dump pinned "$PIN/maps/hp_ifaces" | python3 -c "
+import json, socket, struct, sys
+v = [e[\"formatted\"][\"value\"] if \"formatted\" in e else e[\"value\"] for e in json.load(sys.stdin)]
+want = struct.unpack(\"=I\", socket.inet_aton(\"192.168.0.1\"))[0]
+sys.exit(not any(x[\"name\"] == \"v0\" and x[\"addr\"] == want and x[\"prefixlen\"] == 24 for x in v))"'
+check "hp_tx_ports has both interfaces" eval \
+	'[ "$(bpftool -j map dump pinned "$PIN/maps/hp_tx_ports" | python3 -c "import json,sys; print(len(json.load(sys.stdin)))")" = 2 ]'
+
+# Attaching again: success, says so, changes nothing.
+before=$(snapshot)
+hx attach v0
+check "attach twice: exit 0 and 'already attached'" eval '[ "$RC" -eq 0 ] && grep -q "^v0: already attached" "$OUT"'
+check "attach twice: nothing changed" eval '[ "$before" = "$(snapshot)" ]'
+hx --json attach v0 d0
+check "attach --json is valid JSON" json_valid
+check "attach --json reports already attached, generic" json_eval \
+	'[i["status"] for i in j["interfaces"]] == ["already attached"] * 2 and j["interfaces"][0]["mode"] == "generic" and not j["loaded"]'
+
+# Load-time options that differ from the loaded instance are refused.
+expect_fail "attach --snat-ports differing from the loaded one fails" \
+	'snat-ports 61000-65535.*first load' attach v0 --snat-ports 2000-3000
+expect_fail "attach --max-sessions differing fails" 'max-sessions 262144' attach v0 --max-sessions 10
+
+# Detach one: its traces go, the other interface stays.
+expect_ok "detach v0" detach v0
+check "detach v0 removed XDP, filter, clsact, link pin" eval 'no_trace v0 && [ ! -e "$PIN/links/v0_xdp" ]'
+check "detach v0 left d0 attached" eval 'has_xdp d0 && has_filter d0'
+check "hp_ifaces no longer has v0" eval \
+	'! bpftool map dump pinned "$PIN/maps/hp_ifaces" | grep -q "\"name\": \"v0\""'
+expect_fail "detach v0 again fails" '^hairpin-xdp: v0: not attached$' detach v0
+
+# A clsact qdisc that was there before attach is not ours to remove.
+in_ns tc qdisc add dev v0 clsact
+expect_ok "attach v0 (native) over a foreign clsact" attach v0
+check "native XDP on veth" eval 'in_ns ip -d link show dev v0 | grep -q "xdp "'
+expect_ok "detach v0 keeps the foreign clsact" detach v0
+check "foreign clsact still there, our filter gone" eval 'has_clsact v0 && ! has_filter v0'
+in_ns tc qdisc del dev v0 clsact
+
+# The veth peer (v1) has no XDP program: attach warns about XDP_TX into it.
+hx attach v0
+check "attach veth warns when the peer has no XDP" eval \
+	'[ "$RC" -eq 0 ] && grep -q "warning: v0: its veth peer v1 has no XDP program" "$ERR"'
+hx detach v0
+in_ns ip link set dev v1 xdpgeneric obj "$CLI_ROOT/build/xdp_pass.bpf.o" sec xdp 2>/dev/null ||
+	in_ns ip link set dev v1 xdpgeneric obj "$CLI_ROOT/build/hairpin.bpf.o" sec xdp
+hx attach v0
+check "no veth warning when the peer has XDP" eval '[ "$RC" -eq 0 ] && [ ! -s "$ERR" ]'
+in_ns ip link set dev v1 xdpgeneric off
+
+# An interface that disappears (netns gone) is still cleaned up by detach.
+in_ns ip link add d1 type veth peer name d1p
+hx attach d1
+in_ns ip link del d1
+expect_ok "detach of a deleted interface" detach d1
+check "deleted interface: link pin and map entry gone" eval \
+	'[ ! -e "$PIN/links/d1_xdp" ] && ! bpftool map dump pinned "$PIN/maps/hp_ifaces" | grep -q "\"name\": \"d1\""'
+
+# detach --all: nothing at all is left.
+hx --json detach --all
+check "detach --all --json succeeds with valid JSON" eval '[ "$RC" -eq 0 ] && json_valid'
+check "detach --all: no pin root" eval '[ ! -e "$PIN" ]'
+check "detach --all: no XDP, clsact or filter anywhere" eval 'no_trace v0 && no_trace d0 && no_trace v1'
+hx detach --all
+check "detach --all when nothing is loaded: ok with a note" eval \
+	'[ "$RC" -eq 0 ] && grep -q "nothing to detach" "$OUT" && [ ! -e "$PIN" ]'
+
+asan_report "attach/detach: no sanitizer reports"

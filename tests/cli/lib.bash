@@ -1,0 +1,172 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# Shared by tests/cli/*.sh (sourced, not run: the runner runs only *.sh).
+# Each test gets its own namespace(s) and pin root under a per-run prefix,
+# removed by a trap even when the test fails. The tool runs inside with
+# `nsenter --net=`, as a real router would run it. Nothing here touches the
+# root namespace's interfaces, routes, addresses or firewall.
+#
+#   cli_setup NAME          prefix hpcli-$$-NAME, router namespace $NS, pin root $PIN
+#   ns_add SUFFIX           another namespace $PFX-SUFFIX (cleaned by the trap)
+#   in_ns CMD...            run CMD in $NS
+#   hx ARGS...              run the tool in $NS with --bpffs $PIN; sets $RC,
+#                           output in $OUT and $ERR (files)
+#   check NAME CMD...       ok if CMD succeeds, else not ok with $WHY
+#   expect_ok NAME ARGS...  the tool succeeds with nothing on stderr but
+#                           warnings (veth peers without XDP warn)
+#   expect_fail NAME RE ARGS...
+#                           the tool fails with exactly one stderr line
+#                           matching RE, and the state snapshot is unchanged
+#   snapshot                pins, XDP programs, qdiscs and filters of $NS
+#   asan_report             ok/not ok: no sanitizer report in any run
+
+set -uo pipefail
+
+CLI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HAIRPIN_XDP=${HAIRPIN_XDP:-build/asan/hairpin-xdp}
+case $HAIRPIN_XDP in
+/*) ;;
+*) HAIRPIN_XDP=$CLI_ROOT/$HAIRPIN_XDP ;;
+esac
+# Leaks count as failures; a sanitizer report aborts the run.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# Never fall back to the real default pin root.
+unset HAIRPIN_XDP_BPFFS
+
+CLI_NAMESPACES=()
+CLI_TMP=
+WHY=
+
+cli_cleanup() {
+	local ns
+	[ -n "${PIN:-}" ] && [ -d "$PIN" ] && rm -rf "$PIN"
+	for ns in "${CLI_NAMESPACES[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	[ -n "$CLI_TMP" ] && rm -rf "$CLI_TMP"
+	return 0
+}
+
+ns_add() {
+	local ns=$PFX-$1
+	ip netns add "$ns" || return 1
+	CLI_NAMESPACES+=("$ns")
+	ip -n "$ns" link set lo up
+}
+
+cli_setup() {
+	PFX=hpcli-$$-$1
+	NS=$PFX-r
+	PIN=/sys/fs/bpf/$PFX
+	trap cli_cleanup EXIT
+	trap 'exit 130' INT TERM HUP
+	CLI_TMP=$(mktemp -d)
+	OUT=$CLI_TMP/out
+	ERR=$CLI_TMP/err
+	ALLERR=$CLI_TMP/all-stderr
+	: >"$ALLERR"
+	if ! mountpoint -q /sys/fs/bpf; then
+		mount -t bpf bpf /sys/fs/bpf || { echo "not ok - $1: cannot mount bpffs"; exit 0; }
+	fi
+	if [ ! -x "$HAIRPIN_XDP" ]; then
+		echo "not ok - $1: $HAIRPIN_XDP not built (make asan)"
+		exit 0
+	fi
+	ns_add r || { echo "not ok - $1: cannot create namespace"; exit 0; }
+}
+
+in_ns() {
+	ip netns exec "$NS" "$@"
+}
+
+hx() {
+	nsenter --net=/run/netns/"$NS" "$HAIRPIN_XDP" --bpffs "$PIN" "$@" >"$OUT" 2>"$ERR"
+	RC=$?
+	{
+		echo "### hairpin-xdp $* (rc $RC)"
+		cat "$ERR"
+	} >>"$ALLERR"
+	return 0
+}
+
+ok() { echo "ok - $1"; }
+not_ok() { echo "not ok - $1: $2"; }
+
+check() {
+	local name=$1
+	shift
+	WHY=
+	if "$@"; then
+		ok "$name"
+	else
+		not_ok "$name" "${WHY:-$* failed}"
+	fi
+}
+
+# Pins, XDP programs and tc state of $NS: equal before and after a failed
+# command means it changed nothing.
+snapshot() {
+	find "$PIN" 2>/dev/null | sort
+	in_ns ip -d link show | grep -E '^[0-9]+:|prog/xdp' | sed 's/ load_time [0-9]*//'
+	local dev
+	for dev in $(in_ns ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1); do
+		in_ns tc qdisc show dev "$dev" | grep -v noqueue
+		in_ns tc filter show dev "$dev" egress
+	done
+}
+
+stderr_lines() { grep -c '' "$ERR"; }
+
+_expect_ok() {
+	hx "$@"
+	[ "$RC" -eq 0 ] || { WHY="rc $RC: $(head -c 300 "$ERR")"; return 1; }
+	! grep -qv '^hairpin-xdp: warning: ' "$ERR" || { WHY="stderr: $(head -c 300 "$ERR")"; return 1; }
+}
+
+expect_ok() {
+	local name=$1
+	shift
+	check "$name" _expect_ok "$@"
+}
+
+_expect_fail() {
+	local re=$1 before after
+	shift
+	before=$(snapshot)
+	hx "$@"
+	after=$(snapshot)
+	[ "$RC" -ne 0 ] || { WHY="succeeded"; return 1; }
+	[ "$RC" -lt 128 ] || { WHY="crashed (rc $RC): $(head -c 300 "$ERR")"; return 1; }
+	[ "$(stderr_lines)" -eq 1 ] ||
+		{ WHY="want one stderr line, got: $(head -c 300 "$ERR")"; return 1; }
+	grep -qE "$re" "$ERR" || { WHY="stderr '$(cat "$ERR")' !~ /$re/"; return 1; }
+	grep -q '^hairpin-xdp: ' "$ERR" || { WHY="no 'hairpin-xdp:' prefix"; return 1; }
+	[ "$before" = "$after" ] ||
+		{ WHY="state changed: $(diff <(echo "$before") <(echo "$after") | head -5 | tr '\n' ' ')"; return 1; }
+}
+
+expect_fail() {
+	local name=$1
+	shift
+	check "$name" _expect_fail "$@"
+}
+
+# Stdout of the last run is valid JSON (python's parser, strict).
+json_valid() {
+	python3 -m json.tool "$OUT" >/dev/null 2>&1 || { WHY="not JSON: $(head -c 200 "$OUT")"; return 1; }
+}
+
+# json_eval EXPR: EXPR (python, the parsed output is `j`) is true.
+json_eval() {
+	python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if ($1) else 1)" \
+		"$OUT" 2>/dev/null || { WHY="JSON check failed: $1 on $(head -c 200 "$OUT")"; return 1; }
+}
+
+asan_report() {
+	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' "$ALLERR"; then
+		not_ok "$1" "sanitizer report: $(grep -m1 -E 'AddressSanitizer|LeakSanitizer|runtime error' "$ALLERR")"
+	else
+		ok "$1"
+	fi
+}

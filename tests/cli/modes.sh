@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# XDP modes: a bridge has no native XDP, so the default falls back to
+# generic and says so; --mode generic is honoured; --mode native on a bridge
+# fails with a hint and leaves nothing behind. Also: the veth peer check
+# across namespaces.
+. "$(dirname "$0")/lib.bash"
+cli_setup modes
+ns_add peer
+
+in_ns ip link add br0 type bridge
+in_ns ip link set br0 up
+in_ns ip link add v0 type veth peer name v1 netns "$PFX-peer"
+in_ns ip link set v0 up
+ip -n "$PFX-peer" link set v1 up
+
+xdp_mode_of() { in_ns ip -d link show dev "$1" | grep -oE '\b(xdpgeneric|xdp|xdpdrv)\b' | head -1; }
+
+expect_fail "--mode native on a bridge fails with a hint" \
+	'br0: native XDP not available.*try --mode generic' attach br0 --mode native
+check "--mode native failure left no pin root" eval '[ ! -e "$PIN" ]'
+
+hx attach br0
+check "bridge: default falls back to generic and says so" eval \
+	'[ "$RC" -eq 0 ] && grep -q "br0: attached (generic XDP: the driver has no native XDP)" "$OUT"'
+check "bridge: XDP is attached in generic mode" eval '[ "$(xdp_mode_of br0)" = xdpgeneric ]'
+check "bridge: hp_ifaces records generic mode" eval \
+	'nsenter --net=/run/netns/$NS $HAIRPIN_XDP --bpffs $PIN -j attach br0 | python3 -c "import json,sys; sys.exit(json.load(sys.stdin)[\"interfaces\"][0][\"mode\"] != \"generic\")"'
+
+expect_ok "--mode generic on a veth" attach v0 --mode generic
+check "veth: XDP in generic mode as asked" eval '[ "$(xdp_mode_of v0)" = xdpgeneric ]'
+check "veth peer in another netns without XDP: warning" eval \
+	'grep -q "warning: v0: its veth peer v1 has no XDP program" "$ERR"'
+expect_ok "detach v0" detach v0
+
+ip -n "$PFX-peer" link set dev v1 xdpgeneric obj "$CLI_ROOT/build/hairpin.bpf.o" sec xdp
+hx attach v0
+check "veth: default mode is native" eval '[ "$RC" -eq 0 ] && [ "$(xdp_mode_of v0)" = xdp ]'
+check "veth peer in another netns with XDP: no warning" eval '[ ! -s "$ERR" ]'
+
+expect_ok "detach --all" detach --all
+check "nothing left: no pins, no XDP" eval '[ ! -e "$PIN" ] && [ -z "$(xdp_mode_of br0)" ] && [ -z "$(xdp_mode_of v0)" ]'
+
+asan_report "modes: no sanitizer reports"
