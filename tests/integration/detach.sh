@@ -12,16 +12,16 @@ cd "$(dirname "$0")/../.." || exit 1
 
 # xdp_on IF: an XDP program is attached to the router's IF, in any mode.
 xdp_on() {
-	in_ns router ip link show dev "$1" | grep -qE 'prog/xdp|[[:space:]]xdp(generic|drv|offload)?[[:space:]]'
+	output_has 'prog/xdp|[[:space:]]xdp(generic|drv|offload)?[[:space:]]' in_ns router ip link show dev "$1"
 }
 
 # tc_on IF: a clsact qdisc or an egress filter is on the router's IF.
 tc_on() {
-	in_ns router tc qdisc show dev "$1" | grep -q clsact ||
-		in_ns router tc filter show dev "$1" egress | grep -q .
+	output_has clsact in_ns router tc qdisc show dev "$1" ||
+		output_has . in_ns router tc filter show dev "$1" egress
 }
 
-attached() { xdp_on "$1" && in_ns router tc filter show dev "$1" egress | grep -q bpf; }
+attached() { xdp_on "$1" && output_has bpf in_ns router tc filter show dev "$1" egress; }
 clean() { ! xdp_on "$1" && ! tc_on "$1"; }
 
 # Nothing at or under the pin root, and the root itself gone.

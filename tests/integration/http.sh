@@ -16,7 +16,7 @@ sessions_show_hairpin() {
 	local out
 	out=$(hp sessions) || return 1
 	echo "$out" >&2
-	echo "$out" | grep "$CLIENT" | grep -q "$ROUTER_LAN"
+	grep -qE "$CLIENT.*$ROUTER_LAN|$ROUTER_LAN.*$CLIENT" <<<"$out"
 }
 
 republish() {

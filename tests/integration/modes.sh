@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/cases.sh
 
 generic_on() {
-	in_ns router ip link show dev "$1" | grep -q xdpgeneric
+	output_has xdpgeneric in_ns router ip link show dev "$1"
 }
 
 cases() {

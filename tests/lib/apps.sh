@@ -12,7 +12,7 @@ UPLOAD_PORT=9000
 listening() {
 	local flag=-ltn
 	[ "$2" = udp ] && flag=-lun
-	in_ns "$1" ss -H "$flag" "sport = :$3" | grep -q .
+	output_has . in_ns "$1" ss -H "$flag" "sport = :$3"
 }
 
 # serve_http: the HTTP server on $SERVER:80, serving $HP_TMP/www, which holds

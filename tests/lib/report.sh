@@ -25,6 +25,16 @@ check() {
 	fi
 }
 
+# output_has REGEX CMD...: CMD succeeds and its output matches REGEX (grep -E).
+# The output is read whole first: `CMD | grep -q` under pipefail fails with
+# SIGPIPE when grep stops reading before CMD has finished writing.
+output_has() {
+	local re=$1 out
+	shift
+	out=$("$@") || return 1
+	grep -qE -- "$re" <<<"$out"
+}
+
 # wait_for TRIES CMD...: run CMD every 0.1 s until it succeeds, at most TRIES
 # times, so no wait in the suite is unbounded.
 wait_for() {
