@@ -116,3 +116,15 @@ int cmd_getopt(int argc, char **argv, const char *help,
 	}
 	return optind;
 }
+
+int cmd_getopt_noargs(int argc, char **argv, const char *help,
+		      const struct option *longopts, opt_handler_t handler, void *ctx)
+{
+	int idx = cmd_getopt(argc, argv, help, longopts, handler, ctx);
+
+	if (idx < 0)
+		return idx;
+	if (idx < argc)
+		return usage_error(argv[0], "takes no arguments");
+	return 0;
+}

@@ -42,6 +42,13 @@ typedef int (*opt_handler_t)(int opt, const char *arg, void *ctx);
 int cmd_getopt(int argc, char **argv, const char *help,
 	       const struct option *longopts, opt_handler_t handler, void *ctx);
 
+/*
+ * cmd_getopt() for commands that take options but no positional argument:
+ * 0 to go on, CMD_HELP or -1 as cmd_getopt().
+ */
+int cmd_getopt_noargs(int argc, char **argv, const char *help,
+		      const struct option *longopts, opt_handler_t handler, void *ctx);
+
 /* "NAME: missing ..." style usage error with a pointer to --help. */
 int usage_error(const char *cmd, const char *msg);
 

@@ -82,14 +82,13 @@ int cmd_config(int argc, char **argv)
 	struct hp_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1 };
 	struct config_opts o = { .changed = false };
 	struct hp_config cfg;
-	int idx, err = -1;
+	int err;
 
-	idx = cmd_getopt(argc, argv, help, longopts, parse_opt, &o);
-	if (idx < 0)
-		return idx == CMD_HELP ? 0 : -1;
-	if (idx < argc)
-		return usage_error(argv[0], "takes no arguments");
-	if (pins_require_loaded() || maps_open(&m) || config_read(&m, &cfg))
+	err = cmd_getopt_noargs(argc, argv, help, longopts, parse_opt, &o);
+	if (err)
+		return err == CMD_HELP ? 0 : -1;
+	err = -1;
+	if (maps_open_loaded(&m) || config_read(&m, &cfg))
 		goto out;
 	if (o.changed) {
 		if (o.fast_path_set) {

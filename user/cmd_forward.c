@@ -104,7 +104,7 @@ static int forward_add(int argc, char **argv)
 		return -1;
 	rule_name(name, sizeof(name), &key);
 
-	if (pins_require_loaded() || maps_open(&m))
+	if (maps_open_loaded(&m))
 		goto out;
 	/* Checked before touching the counters of a free id. */
 	if (!bpf_map_lookup_elem(m.forwards, &key, &existing)) {
@@ -189,7 +189,7 @@ static int forward_del(int argc, char **argv)
 		return -1;
 	rule_name(name, sizeof(name), &key);
 
-	if (pins_require_loaded() || maps_open(&m))
+	if (maps_open_loaded(&m))
 		goto out;
 	if (bpf_map_lookup_elem(m.forwards, &key, &fwd) ||
 	    bpf_map_delete_elem(m.forwards, &key)) {
@@ -224,14 +224,13 @@ static int forward_list(int argc, char **argv)
 {
 	struct hp_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1 };
 	struct rule_row *rows = NULL;
-	int idx, n, err = -1;
+	int n, err;
 
-	idx = cmd_getopt(argc, argv, help_list, NULL, NULL, NULL);
-	if (idx < 0)
-		return idx == CMD_HELP ? 0 : -1;
-	if (idx < argc)
-		return usage_error(argv[0], "takes no arguments");
-	if (pins_require_loaded() || maps_open(&m) || rules_collect(&m, &rows, &n))
+	err = cmd_getopt_noargs(argc, argv, help_list, NULL, NULL, NULL);
+	if (err)
+		return err == CMD_HELP ? 0 : -1;
+	err = -1;
+	if (maps_open_loaded(&m) || rules_collect(&m, &rows, &n))
 		goto out;
 	rules_print(rows, n);
 	err = 0;

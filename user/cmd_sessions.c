@@ -76,15 +76,14 @@ int cmd_sessions(int argc, char **argv)
 	struct hp_config cfg;
 	struct hp_session s;
 	unsigned long count = 0;
-	int idx, err = -1;
+	int err;
 	__u64 now;
 
-	idx = cmd_getopt(argc, argv, help, NULL, NULL, NULL);
-	if (idx < 0)
-		return idx == CMD_HELP ? 0 : -1;
-	if (idx < argc)
-		return usage_error(argv[0], "takes no arguments");
-	if (pins_require_loaded() || maps_open(&m) || config_read(&m, &cfg))
+	err = cmd_getopt_noargs(argc, argv, help, NULL, NULL, NULL);
+	if (err)
+		return err == CMD_HELP ? 0 : -1;
+	err = -1;
+	if (maps_open_loaded(&m) || config_read(&m, &cfg))
 		goto out;
 
 	now = now_ns();

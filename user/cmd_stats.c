@@ -70,14 +70,13 @@ int cmd_stats(int argc, char **argv)
 	struct rule_row *rows = NULL;
 	struct hp_gc gc;
 	__u32 key = 0;
-	int idx, n, err = -1;
+	int n, err;
 
-	idx = cmd_getopt(argc, argv, help, NULL, NULL, NULL);
-	if (idx < 0)
-		return idx == CMD_HELP ? 0 : -1;
-	if (idx < argc)
-		return usage_error(argv[0], "takes no arguments");
-	if (pins_require_loaded() || maps_open(&m))
+	err = cmd_getopt_noargs(argc, argv, help, NULL, NULL, NULL);
+	if (err)
+		return err == CMD_HELP ? 0 : -1;
+	err = -1;
+	if (maps_open_loaded(&m))
 		goto out;
 	for (__u32 i = 0; i < HP_COUNTER_MAX; i++)
 		if (map_percpu_sum(m.stats, i, &values[i], 1))

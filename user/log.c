@@ -10,6 +10,13 @@ struct global_opts g_opts;
 
 static bool error_printed;
 
+static void vlog(FILE *f, const char *prefix, const char *fmt, va_list ap)
+{
+	fputs(prefix, f);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+}
+
 void pr_info(const char *fmt, ...)
 {
 	va_list ap;
@@ -17,20 +24,17 @@ void pr_info(const char *fmt, ...)
 	if (g_opts.json)
 		return;
 	va_start(ap, fmt);
-	vfprintf(stdout, fmt, ap);
+	vlog(stdout, "", fmt, ap);
 	va_end(ap);
-	fputc('\n', stdout);
 }
 
 void pr_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("hairpin-xdp: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vlog(stderr, "hairpin-xdp: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void pr_debug(const char *fmt, ...)
@@ -39,11 +43,9 @@ void pr_debug(const char *fmt, ...)
 
 	if (!g_opts.verbose)
 		return;
-	fputs("hairpin-xdp: debug: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vlog(stderr, "hairpin-xdp: debug: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int errorf(const char *fmt, ...)

@@ -234,6 +234,13 @@ err:
 	return -1;
 }
 
+int maps_open_loaded(struct hp_maps *m)
+{
+	if (pins_require_loaded())
+		return -1;
+	return maps_open(m);
+}
+
 void maps_close(struct hp_maps *m)
 {
 	for (size_t i = 0; i < N_MAPS; i++) {

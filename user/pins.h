@@ -61,6 +61,8 @@ struct hp_maps {
 
 int maps_open(struct hp_maps *m);
 void maps_close(struct hp_maps *m);
+/* pins_require_loaded() and maps_open(): what every reading command does. */
+int maps_open_loaded(struct hp_maps *m);
 /*
  * Per-CPU map values made of @nfields __u64s (hp_stats, hp_rule_stats):
  * @sum gets each field summed over the possible CPUs.

@@ -8,11 +8,8 @@
 cli_setup attach
 
 # v0 (192.168.0.1/24) <-> v1 and d0 <-> d0p, all in the router namespace.
-in_ns ip link add v0 type veth peer name v1
-in_ns ip addr add 192.168.0.1/24 dev v0
-in_ns ip link add d0 type veth peer name d0p
-in_ns ip addr add 198.51.100.1/24 dev d0
-for d in v0 v1 d0 d0p; do in_ns ip link set "$d" up; done
+veth_pair v0 v1 192.168.0.1/24
+veth_pair d0 d0p 198.51.100.1/24
 
 has_xdp() { in_ns ip -d link show dev "$1" | grep -q 'prog/xdp.*name xdp_ingress'; }
 has_filter() { in_ns tc filter show dev "$1" egress | grep -q 'handle 0x4850.*tc_egress'; }

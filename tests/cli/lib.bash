@@ -8,6 +8,8 @@
 #
 #   cli_setup NAME          prefix hpcli-$$-NAME, router namespace $NS, pin root $PIN
 #   ns_add SUFFIX           another namespace $PFX-SUFFIX (cleaned by the trap)
+#   veth_pair A B [ADDR/LEN]
+#                           veth A <-> B in $NS, both up, ADDR on A
 #   in_ns CMD...            run CMD in $NS
 #   hx ARGS...              run the tool in $NS with --bpffs $PIN; sets $RC,
 #                           output in $OUT and $ERR (files)
@@ -74,6 +76,12 @@ cli_setup() {
 		exit 0
 	fi
 	ns_add r || { echo "not ok - $1: cannot create namespace"; exit 0; }
+}
+
+veth_pair() {
+	in_ns ip link add "$1" type veth peer name "$2" &&
+		{ [ -z "${3:-}" ] || in_ns ip addr add "$3" dev "$1"; } &&
+		in_ns ip link set "$1" up && in_ns ip link set "$2" up
 }
 
 in_ns() {

@@ -10,7 +10,9 @@ cli_setup modes
 ns_add peer
 
 in_ns ip link add br0 type bridge
+in_ns ip link add br1 type bridge
 in_ns ip link set br0 up
+in_ns ip link set br1 up
 in_ns ip link add v0 type veth peer name v1 netns "$PFX-peer"
 in_ns ip link set v0 up
 ip -n "$PFX-peer" link set v1 up
@@ -20,6 +22,13 @@ xdp_mode_of() { in_ns ip -d link show dev "$1" | grep -oE '\b(xdpgeneric|xdp|xdp
 expect_fail "--mode native on a bridge fails with a hint" \
 	'br0: native XDP not available.*try --mode generic' attach br0 --mode native
 check "--mode native failure left no pin root" eval '[ ! -e "$PIN" ]'
+
+# The failure comes after v0 was attached and the programs loaded: both
+# must be rolled back.
+expect_fail "--mode native: veth ok, then bridge fails" 'br0: native XDP not available' \
+	attach v0 br0 --mode native
+check "rollback: v0 not left attached, nothing loaded" eval \
+	'[ ! -e "$PIN" ] && [ -z "$(xdp_mode_of v0)" ] && ! in_ns tc qdisc show dev v0 | grep -q clsact'
 
 hx attach br0
 check "bridge: default falls back to generic and says so" eval \
@@ -33,6 +42,12 @@ check "veth: XDP in generic mode as asked" eval '[ "$(xdp_mode_of v0)" = xdpgene
 check "veth peer in another netns without XDP: warning" eval \
 	'grep -q "warning: v0: its veth peer v1 has no XDP program" "$ERR"'
 expect_ok "detach v0" detach v0
+
+# Loaded by an earlier attach: a failing attach undoes only its own part.
+expect_fail "loaded: --mode native v0 ok, then bridge fails" 'br1: native XDP not available' \
+	attach v0 br1 --mode native
+check "loaded: v0 rolled back, br0 and the pins kept" eval \
+	'[ -z "$(xdp_mode_of v0)" ] && [ -z "$(xdp_mode_of br1)" ] && [ "$(xdp_mode_of br0)" = xdpgeneric ] && [ -e "$PIN/progs/xdp_ingress" ]'
 
 ip -n "$PFX-peer" link set dev v1 xdpgeneric obj "$CLI_ROOT/build/hairpin.bpf.o" sec xdp
 hx attach v0
