@@ -256,6 +256,9 @@ bool fx_open(struct fx *fx, const struct fx_opts *o)
 	if (o->session_entries)
 		bpf_map__set_max_entries(fx->skel->maps.hp_sessions,
 					 o->session_entries);
+	if (o->egress_entries)
+		bpf_map__set_max_entries(fx->skel->maps.hp_egress,
+					 o->egress_entries);
 	err = hairpin__load(fx->skel);
 	if (err) {
 		dump_libbpf_log();

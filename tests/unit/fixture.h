@@ -65,6 +65,7 @@ struct fx_opts {
 	__u16 snat_lo, snat_hi; /* 0: the defaults */
 	__u32 timeout_sec;	/* non-zero: every idle timeout */
 	__u32 session_entries;	/* non-zero: hp_sessions max_entries */
+	__u32 egress_entries;	/* non-zero: hp_egress max_entries */
 };
 
 struct fx {

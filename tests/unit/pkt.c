@@ -202,6 +202,7 @@ size_t pkt_build(const struct pkt_spec *s, __u8 *buf)
 		len = off + build_ipv6(s, buf + off);
 	else
 		len = off + build_arp(s, buf + off);
+	len += s->pad; /* already zeroed */
 	if (s->truncate && s->truncate < len)
 		len = s->truncate;
 	return len;
@@ -261,11 +262,12 @@ static const char *parse(const __u8 *f, size_t len, struct layout *l)
 	l->ihl = (l->iph[0] & 0xf) * 4u;
 	if (l->ihl < 20 || len < off + l->ihl)
 		return "bad IPv4 header length";
-	if (get16(l->iph + 2) != len - off)
-		return "IPv4 tot_len does not match the frame";
+	/* the datagram is tot_len long; Ethernet padding may follow */
+	if (get16(l->iph + 2) > len - off || get16(l->iph + 2) < l->ihl)
+		return "IPv4 tot_len does not fit the frame";
 	l->proto = l->iph[9];
 	l->l4 = l->iph + l->ihl;
-	l->l4_len = len - off - l->ihl;
+	l->l4_len = get16(l->iph + 2) - l->ihl;
 	if (l->proto != IPPROTO_TCP && l->proto != IPPROTO_UDP)
 		return "not TCP or UDP";
 	if (l->l4_len < (l->proto == IPPROTO_TCP ? TCP_HLEN : UDP_HLEN))

@@ -53,6 +53,7 @@ struct pkt_spec {
 	__u8 doff;	 /* 0: 5; set to lie about the header */
 	__u16 payload;	 /* payload bytes (a fixed pattern) */
 	enum l4_csum csum;
+	__u8 pad;	 /* zero bytes after the IP datagram (Ethernet padding) */
 	__u16 truncate;	 /* non-zero: cut the frame to this many bytes */
 };
 

@@ -71,9 +71,12 @@ struct script {
 void run_script(struct fx *fx, const void *arg);
 void register_scripts(const struct script *s, size_t n);
 
-/* Check one entry of @map_fd against @e (PORT_SNAT resolved to @snat). */
+/*
+ * Check one entry of @map_fd against @e (PORT_SNAT resolved to @snat);
+ * @loose checks only the rewrite, rule and direction flags.
+ */
 bool expect_entry(int map_fd, const char *map_name,
-		  const struct sess_expect *e, __u16 snat, __u64 t0);
+		  const struct sess_expect *e, __u16 snat, __u64 t0, bool loose);
 /* Insert @e into @map_fd with last_seen_ns = @now - e->age seconds. */
 bool put_entry(int map_fd, const struct sess_expect *e, __u64 now);
 

@@ -40,6 +40,10 @@ static const struct script states[] = {
 	       IN_REPLY(TH_FIN | TH_ACK)),
 	STATES("rst_closing", 2, CLOSING, HP_SF_SEEN_REPLY, IN_FWD(TH_SYN),
 	       IN_REPLY(TH_RST | TH_ACK)),
+	/* the client reuses the 4-tuple of a closing flow */
+	STATES("syn_reopens_closing", 5, SYN_SENT, 0, IN_FWD(TH_SYN),
+	       IN_REPLY(TH_SYN | TH_ACK), IN_FWD(TH_ACK),
+	       IN_FWD(TH_FIN | TH_ACK), IN_FWD(TH_SYN)),
 	/* after closing, data still flows until the entries expire */
 	STATES("closing_still_translates", 5, CLOSING, HP_SF_SEEN_REPLY,
 	       IN_FWD(TH_SYN), IN_REPLY(TH_SYN | TH_ACK), IN_FWD(TH_ACK),
@@ -213,6 +217,18 @@ static const struct script table[] = {
 			      XDP_REDIRECT, FWD_TO_SERVER, .daddr = SERVER) },
 	  .counters = { CNT(XDP_FAST_REDIRECT, 1) },
 	  .n_sessions = 4 },
+	/*
+	 * a hairpin flow on a port with no IPv4 address in hp_ifaces (dmz0
+	 * is not attached): there is nothing to SNAT to, so it is dropped
+	 */
+	{ .name = "drop_no_snat_addr",
+	  .steps = { XDP_SAME(IF_DMZ,
+			      PKT(.dmac = mac_dmz, .smac = mac_dmzhost,
+				  .saddr = DMZ_HOST, .daddr = PUBLIC,
+				  .sport = 40003, .dport = 443,
+				  .tcp_flags = TH_SYN),
+			      XDP_DROP) },
+	  .counters = { CNT(DROP_NO_SNAT_ADDR, 1) } },
 	/*
 	 * 203.0.113.2:40000 opens PUBLIC:81 and then PUBLIC:80, both of
 	 * which lead to SERVER:80: the second flow's reply tuple

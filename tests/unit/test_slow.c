@@ -32,6 +32,22 @@
 			CNT(why, 1) },                                       \
 	  .n_sessions = 2, .n_egress = ANY_COUNT }
 
+#define CLIENT_UDP(...)                                                      \
+	FROM_CLIENT(.proto = IPPROTO_UDP, .dport = 53, .payload = 21,       \
+		    __VA_ARGS__)
+#define SLOW_UDP_TC(nm, mode)                                                \
+	{ .name = "slow_" nm, .opts = FORCED,                                \
+	  .steps = { XDP_STEP(IF_LAN, CLIENT_UDP(.csum = mode), XDP_PASS,   \
+			      .daddr = SERVER, .dport = 5353),               \
+		     TC_STEP(IF_LAN,                                         \
+			     STACK_TO_SERVER(.proto = IPPROTO_UDP,           \
+					     .dport = 5353, .payload = 21,   \
+					     .csum = mode),                  \
+			     SNAT_LAN) },                                    \
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_SLOW_PASS, 1),     \
+			CNT(SLOW_FORCED, 1), CNT(TC_TRANSLATED, 1) },        \
+	  .n_sessions = 2, .n_egress = 1 }
+
 static const struct script slow[] = {
 	{ .name = "slow_forced_inet_syn", .opts = FORCED,
 	  .steps = { XDP_STEP(IF_WAN, FROM_INET(), XDP_PASS, .daddr = SERVER) },
@@ -99,6 +115,17 @@ static const struct script slow[] = {
 	     FROM_INET(.proto = IPPROTO_UDP, .dport = 53, .payload = 17,
 		       .csum = CSUM_ZERO),
 	     SLOW_FORCED, .daddr = SERVER, .dport = 5353),
+	/* UDP through both halves: checksum 0 stays 0 at TC too */
+	SLOW_UDP_TC("hairpin_udp_tc", CSUM_FULL),
+	SLOW_UDP_TC("hairpin_udp_csum_zero_tc", CSUM_ZERO),
+	/* no room in hp_egress: the half-translated packet is not passed */
+	{ .name = "slow_egress_table_full",
+	  .opts = { .cfg_flags = HP_CF_NO_FAST_PATH, .egress_entries = 1 },
+	  .steps = { XDP_STEP(IF_LAN, FROM_CLIENT(), XDP_PASS, .daddr = SERVER),
+		     XDP_SAME(IF_LAN, FROM_CLIENT(.sport = 40002), XDP_DROP) },
+	  .counters = { CNT(SESSION_CREATED, 2), CNT(XDP_SLOW_PASS, 1),
+			CNT(SLOW_FORCED, 1), CNT(DROP_TABLE_FULL, 1) },
+	  .n_sessions = ANY_COUNT, .n_egress = 1 },
 	SLOW("ip_options", FORCED, IF_WAN, FROM_INET(.opt_words = 1),
 	     SLOW_FORCED, .daddr = SERVER),
 	/* fib lookup cannot finish: the stack resolves, fragments, ICMPs */
