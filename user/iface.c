@@ -71,18 +71,20 @@ int iface_link_rel(char *buf, size_t len, const char *name)
 
 int iface_link_name(const char *file, char *name, size_t len)
 {
-	size_t flen = strlen(file), slen = strlen(LINK_PIN_SUFFIX), n = 0;
+	size_t flen = strlen(file), slen = strlen(LINK_PIN_SUFFIX), end, n = 0;
 
 	if (flen <= slen || strcmp(file + flen - slen, LINK_PIN_SUFFIX))
 		return -1;
-	for (size_t i = 0; i < flen - slen; i++) {
+	end = flen - slen;
+	for (size_t i = 0; i < end; i++) {
 		unsigned int c = (unsigned char)file[i];
 
-		if (c == '%' && (i + 2 >= flen - slen ||
-				 sscanf(file + i + 1, "%2x", &c) != 1))
-			return -1;
-		if (file[i] == '%')
+		if (c == '%') {
+			/* "%xx": two hex digits before the suffix. */
+			if (i + 2 >= end || sscanf(file + i + 1, "%2x", &c) != 1)
+				return -1;
 			i += 2;
+		}
 		if (n + 1 >= len)
 			return -1;
 		name[n++] = c;

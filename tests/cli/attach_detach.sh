@@ -84,11 +84,29 @@ expect_ok "detach of a deleted interface" detach d1
 check "deleted interface: link pin and map entry gone" eval \
 	'[ ! -e "$PIN/links/d1_xdp" ] && ! bpftool map dump pinned "$PIN/maps/hp_ifaces" | grep -q "\"name\": \"d1\""'
 
+# Dots in interface names (VLAN style) are escaped: bpffs allows none.
+veth_pair v0.7 v1.7
+expect_ok "attach an interface with a dot in its name" attach v0.7
+check "its link pin is links/v0%2e7_xdp" eval '[ -e "$PIN/links/v0%2e7_xdp" ] && has_xdp v0.7'
+expect_ok "detach it by name" detach v0.7
+check "dotted name: pin and XDP gone" eval '[ ! -e "$PIN/links/v0%2e7_xdp" ] && ! has_xdp v0.7'
+hx attach v0.7
+
+# A link pin without its hp_ifaces entry (an attach that died half way) is
+# still found and detached by --all, tc filter included.
+hx attach v0
+idx=$(in_ns ip -o link show dev v0 | cut -d: -f1)
+bpftool map delete pinned "$PIN/maps/hp_ifaces" key $idx 0 0 0
+check "stray: v0 attached without its hp_ifaces entry" eval \
+	'has_xdp v0 && ! bpftool map dump pinned "$PIN/maps/hp_ifaces" | grep -q "\"name\": \"v0\""'
+
 # detach --all: nothing at all is left.
 hx --json detach --all
 check "detach --all --json succeeds with valid JSON" eval '[ "$RC" -eq 0 ] && json_valid'
 check "detach --all: no pin root" eval '[ ! -e "$PIN" ]'
-check "detach --all: no XDP, clsact or filter anywhere" eval 'no_trace v0 && no_trace d0 && no_trace v1'
+check "detach --all: no XDP, clsact or filter anywhere" eval 'no_trace d0 && no_trace v1 && no_trace v0.7'
+# Whether the stray's clsact was ours is not recorded: it stays.
+check "detach --all: the stray's XDP and filter are gone" eval '! has_xdp v0 && ! has_filter v0'
 hx detach --all
 check "detach --all when nothing is loaded: ok with a note" eval \
 	'[ "$RC" -eq 0 ] && grep -q "nothing to detach" "$OUT" && [ ! -e "$PIN" ]'
