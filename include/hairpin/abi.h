@@ -24,6 +24,9 @@
 #define HP_TIMEOUT_UDP_ONEWAY 30	/* only one direction seen yet */
 
 #define HP_MAX_RULES 1024
+/* Forward entries: one per external port of every rule. */
+#define HP_MAX_FORWARD_PORTS 65536
+#define HP_MAX_ALLOW_PREFIXES 4096
 #define HP_MAX_IFACES 64
 /* hp_sessions holds two entries (original and reply) per session. */
 #define HP_ENTRIES_PER_SESSION 2
@@ -56,14 +59,38 @@ struct hp_forward_key {
 };
 _Static_assert(sizeof(struct hp_forward_key) == 8, "hp_forward_key layout");
 
+enum hp_forward_flags {
+	HP_FWF_ALLOWLIST = 1 << 0, /* only sources in hp_allow may use the rule */
+};
+
+/*
+ * One entry per external port: a port range is as many entries, all with the
+ * same rule_id, so the datapath does one exact lookup whatever the rule.
+ */
 struct hp_forward {
 	__be32 int_addr;
-	__be16 int_port;
-	__u8 hairpin; /* enum hp_hairpin_mode */
-	__u8 pad;
-	__u32 rule_id; /* index into hp_rule_stats, < HP_MAX_RULES */
+	__be16 int_port; /* for this external port */
+	__u8 hairpin;	 /* enum hp_hairpin_mode */
+	__u8 flags;	 /* enum hp_forward_flags */
+	__u32 rule_id;	 /* index into hp_rule_stats, < HP_MAX_RULES */
+	/* The whole rule, host byte order: for listing and deleting it. */
+	__u16 ext_port_first;
+	__u16 ext_port_last;
+	__u16 int_port_first;
+	__u16 int_port_last; /* == int_port_first: the range maps onto one port */
 };
-_Static_assert(sizeof(struct hp_forward) == 12, "hp_forward layout");
+_Static_assert(sizeof(struct hp_forward) == 20, "hp_forward layout");
+
+/*
+ * Allow list of a rule with HP_FWF_ALLOWLIST: an LPM trie keyed by rule id
+ * then source prefix. prefixlen counts the 32 bits of rule_id too.
+ */
+struct hp_allow_key {
+	__u32 prefixlen; /* 32 + source prefix length */
+	__be32 rule_id;	 /* network byte order, so that it is a byte prefix */
+	__be32 addr;
+};
+_Static_assert(sizeof(struct hp_allow_key) == 12, "hp_allow_key layout");
 
 /* Per-rule counters, a per-CPU array indexed by hp_forward.rule_id. */
 struct hp_rule_stats {
@@ -115,6 +142,38 @@ struct hp_session {
 	__u64 last_seen_ns; /* bpf_ktime_get_ns() of the last packet */
 };
 _Static_assert(sizeof(struct hp_session) == 24, "hp_session layout");
+
+/* ---- IPv4 fragments ---- */
+
+/*
+ * Only the first fragment carries the ports, so the translation of a
+ * fragmented datagram is remembered under what all its fragments share
+ * (RFC 791): source, destination, protocol and IP id.
+ */
+enum hp_frag_stage {
+	HP_FRAG_INGRESS = 0, /* as the fragments arrive at XDP */
+	HP_FRAG_EGRESS = 1,  /* as they leave the stack (slow path) for TC */
+};
+
+struct hp_frag_key {
+	__be32 saddr;
+	__be32 daddr;
+	__be16 id;
+	__u8 proto;
+	__u8 stage; /* enum hp_frag_stage */
+};
+_Static_assert(sizeof(struct hp_frag_key) == 12, "hp_frag_key layout");
+
+struct hp_frag {
+	__be32 saddr; /* the addresses the datagram is rewritten to */
+	__be32 daddr;
+	__u64 first_seen_ns;
+};
+_Static_assert(sizeof(struct hp_frag) == 16, "hp_frag layout");
+
+/* A datagram's fragments must all arrive within this (Linux's ipfrag_time). */
+#define HP_FRAG_TIMEOUT_SEC 30
+#define HP_MAX_FRAGS 8192
 
 /* ---- attached interfaces ---- */
 

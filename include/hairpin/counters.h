@@ -22,13 +22,17 @@
 	X(SLOW_FIB_OTHER, "slow_fib_other", "route lookup did not complete")      \
 	X(SLOW_NOT_ATTACHED, "slow_not_attached", "egress port is not attached")  \
 	X(SLOW_PARTIAL_CSUM, "slow_partial_csum", "partial checksum on a segment too long to finish") \
+	X(SLOW_VLAN, "slow_vlan", "VLAN-tagged: the stack sends it on its VLAN device") \
 	/* XDP ingress: passed untouched */                                        \
 	X(PASS_NOT_IPV4, "pass_not_ipv4", "not IPv4 (IPv6, ARP, VLAN, ...)")      \
-	X(PASS_NOT_TCP_UDP, "pass_not_tcp_udp", "IPv4 but not TCP or UDP")        \
-	X(PASS_FRAGMENT, "pass_fragment", "IPv4 fragment")                        \
+	X(PASS_NOT_TCP_UDP, "pass_not_tcp_udp", "IPv4 but not TCP, UDP or ICMP")  \
+	X(PASS_ICMP, "pass_icmp", "ICMP other than an error (echo, ...)")         \
+	X(PASS_ICMP_NO_SESSION, "pass_icmp_no_session", "ICMP error about no NAT session") \
+	X(PASS_FRAGMENT, "pass_fragment", "later fragment of no known datagram (or out of order)") \
 	X(PASS_MALFORMED, "pass_malformed", "truncated or malformed header")      \
 	X(PASS_NO_MATCH, "pass_no_match", "no session and no forward rule")       \
 	X(PASS_NOT_SYN, "pass_not_syn", "TCP to a forward without session, not a SYN") \
+	X(PASS_NOT_ALLOWED, "pass_not_allowed", "source not in the rule's allow list") \
 	X(PASS_EXPIRED_REPLY, "pass_expired_reply", "reply to an expired session") \
 	/* XDP ingress: dropped */                                                 \
 	X(DROP_TABLE_FULL, "drop_table_full", "session table full")               \
@@ -43,6 +47,11 @@
 	X(SESSION_CREATED, "session_created", "new NAT session")                  \
 	X(SESSION_REPLACED, "session_replaced", "expired session replaced by a new flow") \
 	X(SESSION_EXPIRED, "session_expired", "sessions removed by the expiry sweep") \
+	X(TCP_ESTABLISHED, "tcp_established", "TCP sessions that completed the handshake") \
+	X(TCP_CLOSING, "tcp_closing", "TCP sessions that saw FIN or RST")        \
+	X(TCP_REOPENED, "tcp_reopened", "closing TCP sessions reused by a new SYN") \
+	X(ICMP_ERROR_TRANSLATED, "icmp_error_translated", "ICMP errors translated (RFC 5508)") \
+	X(FRAG_TRANSLATED, "frag_translated", "later fragments translated as their first") \
 	X(CSUM_PARTIAL_FINISHED, "csum_partial_finished", "partial L4 checksum completed for the fast path")
 
 #define HP_COUNTER_ENUM(e, name, desc) HP_##e,
