@@ -4,8 +4,11 @@
  *
  * xdp_ingress: parse -> find (or create) the session -> track its state ->
  *              forward: fast path (full rewrite, XDP_TX/REDIRECT) or slow
- *              path (destination only, XDP_PASS).
- * tc_egress:   parse -> hp_egress lookup -> source rewrite -> TC_ACT_OK.
+ *              path (destination only, XDP_PASS). Later fragments follow
+ *              their first fragment; ICMP errors follow the session of the
+ *              packet they quote.
+ * tc_egress:   parse -> what XDP left for it (hp_egress, hp_frags) or an ICMP
+ *              error of the router's own -> source rewrite -> TC_ACT_OK.
  *
  * Traffic that matches no session and no rule is never modified.
  */
@@ -16,6 +19,8 @@
 #include "lib/counters.h"
 #include "lib/nat.h"
 #include "lib/gc.h"
+#include "lib/frag.h"
+#include "lib/icmp.h"
 #include "lib/forward.h"
 
 #define TC_ACT_OK 0
@@ -52,6 +57,18 @@ static __always_inline int hp_hairpin_source(struct xdp_md *ctx, const struct hp
 	return *snat_addr ? HP_CONTINUE : HP_DROP_NO_SNAT_ADDR;
 }
 
+/* Is @saddr in the rule's allow list? Others pass as if no rule existed. */
+static __always_inline bool hp_source_allowed(const struct hp_forward *rule, __be32 saddr)
+{
+	struct hp_allow_key k = {
+		.prefixlen = 64,
+		.rule_id = bpf_htonl(rule->rule_id),
+		.addr = saddr,
+	};
+
+	return bpf_map_lookup_elem(&hp_allow, &k) != NULL;
+}
+
 /* A session for a packet that has none: from a forward rule, if one matches. */
 static __always_inline int hp_session_new(struct xdp_md *ctx, const struct hp_config *cfg,
 					  const struct hp_packet *pkt, __u64 now, struct hp_session **s)
@@ -68,6 +85,8 @@ static __always_inline int hp_session_new(struct xdp_md *ctx, const struct hp_co
 	rule = bpf_map_lookup_elem(&hp_forwards, &fk);
 	if (!rule)
 		return HP_PASS_NO_MATCH;
+	if ((rule->flags & HP_FWF_ALLOWLIST) && !hp_source_allowed(rule, pkt->key.tuple.saddr))
+		return HP_PASS_NOT_ALLOWED;
 	/* A flow starts with a SYN; anything else is not ours to pick up. */
 	if (pkt->key.proto == IPPROTO_TCP &&
 	    (pkt->tcp_flags & (HP_TCP_SYN | HP_TCP_ACK | HP_TCP_RST)) != HP_TCP_SYN)
@@ -110,6 +129,59 @@ static __always_inline int hp_session_get(struct xdp_md *ctx, const struct hp_co
 	return hp_session_new(ctx, cfg, pkt, now, s);
 }
 
+/* TCP/UDP: the session walk. */
+static __always_inline int hp_walk_l4(struct xdp_md *ctx, const struct hp_config *cfg, struct hp_packet *pkt,
+				      __u64 now)
+{
+	struct hp_l4_csum cs;
+	struct hp_session *s;
+	struct hp_tuple xlat;
+	bool created;
+	int ret;
+
+	ret = hp_session_get(ctx, cfg, pkt, now, &s, &created);
+	if (ret != HP_CONTINUE)
+		return hp_xdp_verdict(ret);
+	hp_session_track(pkt, s, now);
+	hp_count_rule(s->rule_id, ctx->data_end - ctx->data, created);
+	xlat = s->xlat;
+	if (pkt->first_frag)
+		hp_frag_remember(pkt, &xlat, HP_FRAG_INGRESS, now);
+
+	hp_l4_csum_classify(ctx, pkt, &cs);
+	return hp_forward(ctx, pkt, HP_PKT_L4, &xlat, cfg, &cs, now);
+}
+
+/* A later fragment: as its first fragment was translated, if it was. */
+static __always_inline int hp_walk_frag(struct xdp_md *ctx, const struct hp_config *cfg,
+					struct hp_packet *pkt, __u64 now)
+{
+	struct hp_l4_csum cs = { .kind = HP_CSUM_NONE };
+	struct hp_tuple xlat;
+
+	if (!hp_frag_lookup(pkt, HP_FRAG_INGRESS, now, &xlat))
+		return hp_xdp_verdict(HP_PASS_FRAGMENT);
+	hp_count(HP_FRAG_TRANSLATED);
+	return hp_forward(ctx, pkt, HP_PKT_FRAG, &xlat, cfg, &cs, now);
+}
+
+/* An ICMP error: as the session of the packet it quotes (see icmp.h). */
+static __always_inline int hp_walk_icmp_error(struct xdp_md *ctx, const struct hp_config *cfg,
+					      struct hp_packet *pkt, __u64 now)
+{
+	struct hp_l4_csum cs = { .kind = HP_CSUM_NONE };
+	struct hp_session_key k;
+	struct hp_tuple outer;
+	struct hp_session *h;
+
+	h = hp_icmp_session(pkt, &k);
+	if (!h || hp_session_dead(cfg, &k, h, now))
+		return hp_xdp_verdict(HP_PASS_ICMP_NO_SESSION);
+	hp_icmp_plan(pkt, &k, h, &outer);
+	hp_count(HP_ICMP_ERROR_TRANSLATED);
+	return hp_forward(ctx, pkt, HP_PKT_ICMP_ERR, &outer, cfg, &cs, now);
+}
+
 SEC("xdp")
 int xdp_ingress(struct xdp_md *ctx)
 {
@@ -117,28 +189,56 @@ int xdp_ingress(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 	const struct hp_config *cfg;
 	struct hp_packet pkt = {};
-	struct hp_l4_csum cs;
-	struct hp_session *s;
-	bool created;
 	__u64 now;
 	int ret;
 
 	ret = hp_parse(data, data_end, &pkt, true);
-	if (ret != HP_CONTINUE)
+	if (ret >= 0)
 		return hp_xdp_verdict(ret);
 	cfg = hp_config_get();
 	if (!cfg)
 		return hp_xdp_verdict(HP_PASS_NO_MATCH);
 
 	now = bpf_ktime_get_ns();
-	ret = hp_session_get(ctx, cfg, &pkt, now, &s, &created);
-	if (ret != HP_CONTINUE)
-		return hp_xdp_verdict(ret);
-	hp_session_track(&pkt, s, now);
-	hp_count_rule(s->rule_id, data_end - data, created);
+	switch (ret) {
+	case HP_PKT_FRAG:
+		return hp_walk_frag(ctx, cfg, &pkt, now);
+	case HP_PKT_ICMP_ERR:
+		return hp_walk_icmp_error(ctx, cfg, &pkt, now);
+	default:
+		return hp_walk_l4(ctx, cfg, &pkt, now);
+	}
+}
 
-	hp_l4_csum_classify(ctx, &pkt, &cs);
-	return hp_forward(ctx, &pkt, s, cfg, &cs);
+/*
+ * What TC egress finishes, by packet kind. Returns the translation to apply
+ * in place, or false for a packet that is not ours. TCP/UDP go through the
+ * checksum helpers instead (their checksum may be partial).
+ */
+static __always_inline bool hp_tc_plan(struct hp_packet *pkt, enum hp_pkt_kind kind,
+				       const struct hp_config *cfg, __u64 now, struct hp_tuple *to)
+{
+	struct hp_session_key k;
+	struct hp_session *e, *h;
+
+	if (kind == HP_PKT_FRAG)
+		return hp_frag_lookup(pkt, HP_FRAG_EGRESS, now, to);
+
+	/* An ICMP error XDP passed with its outer source still to rewrite... */
+	hp_icmp_egress_key(&k, pkt->ip->saddr, pkt->ip->daddr, &pkt->key.tuple);
+	e = bpf_map_lookup_elem(&hp_egress, &k);
+	if (e) {
+		pkt->icmp.to = pkt->key.tuple;
+		to->saddr = e->xlat.saddr;
+		to->daddr = pkt->ip->daddr;
+		return true;
+	}
+	/* ...or one the router sends about a packet it was forwarding. */
+	h = hp_icmp_session_local(pkt, &k);
+	if (!h || hp_session_dead(cfg, &k, h, now))
+		return false;
+	hp_icmp_plan(pkt, &k, h, to);
+	return true;
 }
 
 SEC("tc")
@@ -146,9 +246,11 @@ int tc_egress(struct __sk_buff *skb)
 {
 	void *data = (void *)(long)skb->data;
 	void *data_end = (void *)(long)skb->data_end;
+	struct hp_l4_csum cs = { .kind = HP_CSUM_NONE };
+	const struct hp_config *cfg;
 	struct hp_packet pkt = {};
 	struct hp_session *e;
-	struct hp_tuple xlat;
+	struct hp_tuple to;
 	int ret;
 
 	ret = hp_parse(data, data_end, &pkt, false);
@@ -160,15 +262,27 @@ int tc_egress(struct __sk_buff *skb)
 		data_end = (void *)(long)skb->data_end;
 		ret = hp_parse(data, data_end, &pkt, false);
 	}
-	if (ret != HP_CONTINUE)
+	cfg = hp_config_get();
+	if (ret >= 0 || !cfg)
 		goto pass;
-	e = bpf_map_lookup_elem(&hp_egress, &pkt.key);
-	if (!e)
-		goto pass;
-	xlat = e->xlat;
-	if (hp_tc_rewrite(skb, &pkt, &xlat)) {
-		hp_count(HP_TC_DROP_REWRITE);
-		return TC_ACT_SHOT;
+
+	if (ret == HP_PKT_L4) {
+		e = bpf_map_lookup_elem(&hp_egress, &pkt.key);
+		if (!e)
+			goto pass;
+		to = e->xlat;
+		if (hp_tc_rewrite(skb, &pkt, &to)) {
+			hp_count(HP_TC_DROP_REWRITE);
+			return TC_ACT_SHOT;
+		}
+	} else if (ret == HP_PKT_FRAG) {
+		if (!hp_tc_plan(&pkt, HP_PKT_FRAG, cfg, bpf_ktime_get_ns(), &to))
+			goto pass;
+		hp_rewrite_inplace(&pkt, HP_PKT_FRAG, &to, HP_REWRITE_ALL, &cs);
+	} else {
+		if (!hp_tc_plan(&pkt, HP_PKT_ICMP_ERR, cfg, bpf_ktime_get_ns(), &to))
+			goto pass;
+		hp_rewrite_inplace(&pkt, HP_PKT_ICMP_ERR, &to, HP_REWRITE_ALL, &cs);
 	}
 	hp_count(HP_TC_TRANSLATED);
 	return TC_ACT_OK;

@@ -13,6 +13,8 @@
 #include "lib/rewrite.h"
 #include "lib/counters.h"
 #include "lib/nat.h"
+#include "lib/frag.h"
+#include "lib/icmp.h"
 
 #define HP_AF_INET 2
 
@@ -68,24 +70,29 @@ static __always_inline void hp_ip_decrease_ttl(struct iphdr *ip)
  * packet before the decision is final.
  */
 static __always_inline int hp_forward_fast(struct xdp_md *ctx, struct hp_packet *pkt,
-					   const struct hp_session *s, const struct hp_config *cfg,
+					   enum hp_pkt_kind kind, const struct hp_tuple *xlat, const struct hp_config *cfg,
 					   struct hp_l4_csum *cs, __u32 *slow_reason)
 {
 	struct bpf_fib_lookup fib = {
 		.family = HP_AF_INET,
 		.tos = pkt->ip->tos,
-		.l4_protocol = pkt->key.proto,
-		.sport = s->xlat.sport,
-		.dport = s->xlat.dport,
+		.l4_protocol = pkt->ip->protocol,
+		.sport = xlat->sport,
+		.dport = xlat->dport,
 		.tot_len = bpf_ntohs(pkt->ip->tot_len),
 		.ifindex = ctx->ingress_ifindex,
-		.ipv4_src = s->xlat.saddr,
-		.ipv4_dst = s->xlat.daddr,
+		.ipv4_src = xlat->saddr,
+		.ipv4_dst = xlat->daddr,
 	};
 	bool same_port;
 
 	if (cfg->flags & HP_CF_NO_FAST_PATH) {
 		*slow_reason = HP_SLOW_FORCED;
+		return HP_CONTINUE;
+	}
+	/* The fib knows the trunk, not the VLAN device the frame belongs to. */
+	if (pkt->vlans) {
+		*slow_reason = HP_SLOW_VLAN;
 		return HP_CONTINUE;
 	}
 	if (pkt->ip->ttl <= 1) { /* the stack sends Time Exceeded */
@@ -118,7 +125,7 @@ static __always_inline int hp_forward_fast(struct xdp_md *ctx, struct hp_packet 
 		hp_count(HP_CSUM_PARTIAL_FINISHED);
 	}
 
-	hp_xdp_rewrite(pkt, &s->xlat, HP_REWRITE_ALL, cs);
+	hp_rewrite_inplace(pkt, kind, xlat, HP_REWRITE_ALL, cs);
 	hp_ip_decrease_ttl(pkt->ip);
 	__builtin_memcpy(pkt->eth->h_dest, fib.dmac, ETH_ALEN);
 	__builtin_memcpy(pkt->eth->h_source, fib.smac, ETH_ALEN);
@@ -131,42 +138,70 @@ static __always_inline int hp_forward_fast(struct xdp_md *ctx, struct hp_packet 
 }
 
 /*
- * The slow path: leave the source rewrite to TC egress under the tuple the
- * packet will leave with, rewrite the destination, pass to the stack.
+ * Leave the source rewrite of a slow-path packet to TC egress, keyed by what
+ * the packet will look like when it leaves the stack. False when there is
+ * no room to remember it.
  */
-static __always_inline int hp_forward_slow(struct hp_packet *pkt, const struct hp_session *s,
-					   const struct hp_l4_csum *cs, __u32 slow_reason)
+static __always_inline bool hp_egress_handoff(const struct hp_packet *pkt, enum hp_pkt_kind kind,
+					      const struct hp_tuple *xlat, __u64 now)
 {
-	const struct hp_tuple *from = &pkt->key.tuple;
 	struct hp_session_key ek;
 	struct hp_session *e;
+	struct hp_session v = { .xlat = *xlat };
 
-	if (s->xlat.saddr != from->saddr || s->xlat.sport != from->sport) {
-		hp_egress_key(&ek, &pkt->key, &s->xlat);
-		e = bpf_map_lookup_elem(&hp_egress, &ek);
-		/* A stale entry of an older flow on the same tuple is replaced. */
-		if ((!e || !hp_tuple_eq(&e->xlat, &s->xlat)) &&
-		    bpf_map_update_elem(&hp_egress, &ek, s, BPF_ANY)) {
+	if (kind == HP_PKT_FRAG) {
+		hp_frag_remember(pkt, xlat, HP_FRAG_EGRESS, now);
+		return true;
+	}
+	if (kind == HP_PKT_L4) {
+		hp_egress_key(&ek, &pkt->key, xlat);
+		if (pkt->first_frag)
+			hp_frag_remember(pkt, xlat, HP_FRAG_EGRESS, now);
+	} else {
+		hp_icmp_egress_key(&ek, pkt->ip->saddr, xlat->daddr, &pkt->icmp.to);
+	}
+	e = bpf_map_lookup_elem(&hp_egress, &ek);
+	/* A stale entry of an older flow on the same tuple is replaced. */
+	if (e && hp_tuple_eq(&e->xlat, xlat))
+		return true;
+	return bpf_map_update_elem(&hp_egress, &ek, &v, BPF_ANY) == 0;
+}
+
+/*
+ * The slow path: rewrite the destination, hand the source to TC egress,
+ * pass to the stack.
+ */
+static __always_inline int hp_forward_slow(struct hp_packet *pkt, enum hp_pkt_kind kind,
+					   const struct hp_tuple *xlat, const struct hp_l4_csum *cs,
+					   __u32 slow_reason, __u64 now)
+{
+	if (xlat->saddr != pkt->ip->saddr || (kind == HP_PKT_L4 && xlat->sport != pkt->key.tuple.sport)) {
+		if (!hp_egress_handoff(pkt, kind, xlat, now)) {
 			hp_count(HP_DROP_TABLE_FULL);
 			return XDP_DROP;
 		}
 	}
-	hp_xdp_rewrite(pkt, &s->xlat, HP_REWRITE_DST, cs);
+	hp_rewrite_inplace(pkt, kind, xlat, HP_REWRITE_DST, cs);
 	hp_count(slow_reason);
 	hp_count(HP_XDP_SLOW_PASS);
 	return XDP_PASS;
 }
 
-static __always_inline int hp_forward(struct xdp_md *ctx, struct hp_packet *pkt, const struct hp_session *s,
-				      const struct hp_config *cfg, struct hp_l4_csum *cs)
+/*
+ * Send @pkt on as @xlat (for an ICMP error, @xlat is the outer header and
+ * pkt->icmp.to the quoted packet): fast path if possible, else slow path.
+ */
+static __always_inline int hp_forward(struct xdp_md *ctx, struct hp_packet *pkt, enum hp_pkt_kind kind,
+				      const struct hp_tuple *xlat, const struct hp_config *cfg,
+				      struct hp_l4_csum *cs, __u64 now)
 {
 	__u32 slow_reason = HP_SLOW_FIB_OTHER;
 	int action;
 
-	action = hp_forward_fast(ctx, pkt, s, cfg, cs, &slow_reason);
+	action = hp_forward_fast(ctx, pkt, kind, xlat, cfg, cs, &slow_reason);
 	if (action != HP_CONTINUE)
 		return action;
-	return hp_forward_slow(pkt, s, cs, slow_reason);
+	return hp_forward_slow(pkt, kind, xlat, cs, slow_reason, now);
 }
 
 #endif /* HP_BPF_FORWARD_H */

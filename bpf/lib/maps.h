@@ -14,11 +14,21 @@
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, HP_MAX_RULES);
+	__uint(max_entries, HP_MAX_FORWARD_PORTS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct hp_forward_key);
 	__type(value, struct hp_forward);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } hp_forwards SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, HP_MAX_ALLOW_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct hp_allow_key);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_allow SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -53,6 +63,19 @@ struct {
 	__type(value, struct hp_session);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } hp_egress SEC(".maps");
+
+/*
+ * Translations of fragmented datagrams. An LRU: losing an entry only makes
+ * the later fragments pass untouched (the datagram is lost, never
+ * mis-rewritten), and fragments come and go quickly.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, HP_MAX_FRAGS);
+	__type(key, struct hp_frag_key);
+	__type(value, struct hp_frag);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_frags SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -10,6 +10,7 @@
 #include <linux/errno.h>
 #include "lib/maps.h"
 #include "lib/parse.h"
+#include "lib/counters.h"
 
 #define HP_NSEC_PER_SEC 1000000000ULL
 /* Candidate SNAT ports tried for one new hairpin flow before giving up. */
@@ -154,14 +155,22 @@ static __always_inline void hp_session_track(const struct hp_packet *pkt, struct
 		flags |= HP_SF_SEEN_REPLY;
 	if (pkt->key.proto == IPPROTO_TCP) {
 		if (tcp & (HP_TCP_FIN | HP_TCP_RST)) {
+			if (state != HP_STATE_TCP_CLOSING)
+				hp_count(HP_TCP_CLOSING);
 			state = HP_STATE_TCP_CLOSING;
 		} else if (!reply && state == HP_STATE_TCP_CLOSING &&
 			   (tcp & (HP_TCP_SYN | HP_TCP_ACK)) == HP_TCP_SYN) {
-			/* The client reuses the 4-tuple of a closing flow. */
+			/*
+			 * The client reuses the 4-tuple of a closing flow: a new
+			 * connection on the same mapping, not one blocked for
+			 * the closing timeout.
+			 */
+			hp_count(HP_TCP_REOPENED);
 			state = HP_STATE_TCP_SYN_SENT;
 			flags &= ~HP_SF_SEEN_REPLY;
 		} else if (!reply && state == HP_STATE_TCP_SYN_SENT && (flags & HP_SF_SEEN_REPLY) &&
 			   !(tcp & HP_TCP_SYN)) {
+			hp_count(HP_TCP_ESTABLISHED);
 			state = HP_STATE_TCP_ESTABLISHED; /* the handshake's last ACK */
 		}
 	}

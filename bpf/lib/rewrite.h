@@ -36,14 +36,20 @@ struct hp_l4_csum {
 static __always_inline void hp_l4_csum_classify(struct xdp_md *ctx, struct hp_packet *pkt,
 						struct hp_l4_csum *cs)
 {
-	__sum16 field = *hp_l4_csum(pkt);
+	__sum16 field;
 	__u64 pseudo;
 	int seg;
 
 	cs->summed = false;
 	cs->seg_sum = 0;
+	field = *hp_l4_csum(pkt);
 	if (pkt->key.proto == IPPROTO_UDP && field == 0) {
 		cs->kind = HP_CSUM_NONE;
+		return;
+	}
+	/* The sender summed a fragmented datagram in software before splitting it. */
+	if (pkt->first_frag) {
+		cs->kind = HP_CSUM_FULL;
 		return;
 	}
 	pseudo = csum_pseudo(pkt->ip->saddr, pkt->ip->daddr, pkt->key.proto, pkt->l4_len);
@@ -90,36 +96,96 @@ enum hp_rewrite_scope {
 	HP_REWRITE_ALL,
 };
 
-static __always_inline void hp_xdp_rewrite(struct hp_packet *pkt, const struct hp_tuple *to,
-					   enum hp_rewrite_scope scope, const struct hp_l4_csum *cs)
+/*
+ * The packet quoted by an ICMP error gets the tuple its receiver sent or
+ * received (RFC 5508 REQ-1): its addresses and ports, its IP header checksum,
+ * its L4 checksum where the quote still holds it (a TCP quote may stop after
+ * the ports; UDP's 0 stays 0), and the ICMP checksum over all of them.
+ */
+static __always_inline void hp_rewrite_icmp_quote(struct hp_icmp_err *e, __u8 proto)
 {
-	__be16 *sport = pkt->l4, *dport = (__be16 *)pkt->l4 + 1; /* same place in TCP and UDP */
-	__sum16 *l4_check = hp_l4_csum(pkt);
+	const struct hp_tuple *to = &e->to;
+	struct iphdr *in = e->ip;
+	__u64 addr_delta = 0, port_delta = 0, icmp_delta;
+	__sum16 old;
+
+	if (in->saddr != to->saddr) {
+		addr_delta += csum_delta32(in->saddr, to->saddr);
+		in->saddr = to->saddr;
+	}
+	if (in->daddr != to->daddr) {
+		addr_delta += csum_delta32(in->daddr, to->daddr);
+		in->daddr = to->daddr;
+	}
+	if (e->ports[0] != to->sport) {
+		port_delta += csum_delta16(e->ports[0], to->sport);
+		e->ports[0] = to->sport;
+	}
+	if (e->ports[1] != to->dport) {
+		port_delta += csum_delta16(e->ports[1], to->dport);
+		e->ports[1] = to->dport;
+	}
+	icmp_delta = addr_delta + port_delta;
+
+	old = in->check;
+	in->check = csum_update_full(old, addr_delta);
+	icmp_delta += csum_delta16(old, in->check);
+	if (e->l4_check && !(proto == IPPROTO_UDP && *e->l4_check == 0)) {
+		old = *e->l4_check;
+		*e->l4_check = csum_update_full(old, addr_delta + port_delta);
+		if (proto == IPPROTO_UDP)
+			*e->l4_check = csum_udp_mangle0(*e->l4_check);
+		icmp_delta += csum_delta16(old, *e->l4_check);
+	}
+	e->icmp->checksum = csum_update_full(e->icmp->checksum, icmp_delta);
+}
+
+/*
+ * Rewrite in place with incremental checksums: the IPv4 addresses, then what
+ * follows them (@kind is what hp_parse() returned, a constant at each call
+ * so that the verifier sees only the branch that applies): a TCP/UDP header (ports and checksum as @cs says), the packet
+ * an ICMP error quotes, or nothing (a later fragment). XDP uses it for every
+ * packet, TC for ICMP errors and fragments, whose checksums are never left
+ * partial by a sender.
+ */
+static __always_inline void hp_rewrite_inplace(struct hp_packet *pkt, enum hp_pkt_kind kind,
+					       const struct hp_tuple *to, enum hp_rewrite_scope scope,
+					       const struct hp_l4_csum *cs)
+{
 	struct iphdr *ip = pkt->ip;
+	__be16 *sport, *dport;
+	__sum16 *l4_check;
 	__u64 addr_delta = 0, port_delta = 0;
 
 	if (ip->daddr != to->daddr) {
 		addr_delta += csum_delta32(ip->daddr, to->daddr);
 		ip->daddr = to->daddr;
 	}
+	if (scope == HP_REWRITE_ALL && ip->saddr != to->saddr) {
+		addr_delta += csum_delta32(ip->saddr, to->saddr);
+		ip->saddr = to->saddr;
+	}
+	ip->check = csum_update_full(ip->check, addr_delta);
+
+	if (kind == HP_PKT_ICMP_ERR) {
+		/* ICMP has no pseudo-header: the outer addresses are not in it. */
+		hp_rewrite_icmp_quote(&pkt->icmp, pkt->key.proto);
+		return;
+	}
+	if (kind != HP_PKT_L4)
+		return;
+
+	sport = pkt->l4; /* the ports sit first in both TCP and UDP */
+	dport = sport + 1;
+	l4_check = hp_l4_csum(pkt);
 	if (*dport != to->dport) {
 		port_delta += csum_delta16(*dport, to->dport);
 		*dport = to->dport;
 	}
-	if (scope == HP_REWRITE_ALL) {
-		if (ip->saddr != to->saddr) {
-			addr_delta += csum_delta32(ip->saddr, to->saddr);
-			ip->saddr = to->saddr;
-		}
-		if (*sport != to->sport) {
-			port_delta += csum_delta16(*sport, to->sport);
-			*sport = to->sport;
-		}
+	if (scope == HP_REWRITE_ALL && *sport != to->sport) {
+		port_delta += csum_delta16(*sport, to->sport);
+		*sport = to->sport;
 	}
-	if (!addr_delta && !port_delta)
-		return;
-
-	ip->check = csum_update_full(ip->check, addr_delta);
 	switch (cs->kind) {
 	case HP_CSUM_FULL:
 		*l4_check = csum_update_full(*l4_check, addr_delta + port_delta);
@@ -166,7 +232,11 @@ static __always_inline int hp_tc_rewrite_port(struct __sk_buff *skb, const struc
 	return bpf_skb_store_bytes(skb, off, &to, sizeof(to), 0);
 }
 
-/* Rewrite the whole tuple. Packet pointers in @pkt are stale afterwards. */
+/*
+ * Rewrite the whole tuple of a TCP/UDP packet through the helpers, which
+ * update a checksum the right way whether the skb holds it complete or
+ * partial. Packet pointers in @pkt are stale afterwards.
+ */
 static __always_inline int hp_tc_rewrite(struct __sk_buff *skb, const struct hp_packet *pkt,
 					 const struct hp_tuple *to)
 {
