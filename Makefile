@@ -31,7 +31,7 @@ USER_HDRS := $(wildcard user/*.h) $(wildcard include/hairpin/*.h)
 BPF_HDRS  := $(wildcard bpf/lib/*.h) $(wildcard include/hairpin/*.h)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 
-.PHONY: all test bench deps clean asan unit demo testbpf
+.PHONY: all test bench deps clean asan unit demo testbpf benchbin
 all: $(BUILD)/hairpin-xdp
 
 $(BUILD):
@@ -73,7 +73,21 @@ test:
 demo:
 	demo/run
 
-bench: all
+# The benchmark's own BPF programs and packet tool (bench/); bench/run builds
+# them itself, so `bench/run --quick` works from the test suite too.
+BENCH_BPF := $(patsubst bench/bpf/%.bpf.c,$(BUILD)/bench/%.bpf.o,$(wildcard bench/bpf/*.bpf.c))
+$(BUILD)/bench/%.bpf.o: bench/bpf/%.bpf.c $(wildcard bench/bpf/*.h) $(BPF_HDRS)
+	mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -Ibench/bpf -c $< -o $@
+$(BUILD)/bench/hpbench: bench/hpbench.c bench/bpf/bench.h
+	mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Ibench $< -o $@ $(LDLIBS)
+$(BUILD)/bench/tcpcrr: bench/tcpcrr.c
+	mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@
+benchbin: $(BUILD)/bench/hpbench $(BUILD)/bench/tcpcrr $(BENCH_BPF)
+
+bench:
 	bench/run
 
 deps:

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Per-packet cost with BPF_PROG_TEST_RUN. A program under test rewrites the
+ * packet in place, so with a repeat count its second run would see another
+ * packet and take another path. The harness restores the template frame
+ * (and gives it flow number i, see tmpl.h and vary.h) before every run and tail-calls
+ * the program under test from hpb_xdp_target / hpb_tc_target. Its own cost
+ * is measured by tail-calling nop_*, and subtracted by bench/run.
+ *
+ * floor_*: the parse-only floor, hairpin-xdp's own parser (bpf/lib/parse.h)
+ * and nothing else: the least any program that looks at the tuple pays.
+ */
+#include "tmpl.h"
+#include "lib/parse.h"
+
+#define TC_ACT_OK 0
+#define TC_ACT_SHOT 2
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} hpb_xdp_target SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} hpb_tc_target SEC(".maps");
+
+SEC("xdp")
+int harness_xdp(struct xdp_md *ctx)
+{
+	if (hpb_tmpl_xdp(ctx))
+		return XDP_ABORTED;
+	bpf_tail_call(ctx, &hpb_xdp_target, 0);
+	return XDP_ABORTED;
+}
+
+SEC("tc")
+int harness_tc(struct __sk_buff *skb)
+{
+	struct hpb_tmpl *t;
+	__u32 len;
+	__u64 i;
+
+	t = hpb_tmpl_next(&len, &i);
+	if (!t || bpf_skb_store_bytes(skb, 0, t->data, len, 0))
+		return TC_ACT_SHOT;
+	if (hpb_vary_frame((void *)(long)skb->data, (void *)(long)skb->data_end, &t->vary, i))
+		return TC_ACT_SHOT;
+	bpf_tail_call(skb, &hpb_tc_target, 0);
+	return TC_ACT_SHOT;
+}
+
+SEC("xdp")
+int nop_xdp(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
+SEC("tc")
+int nop_tc(struct __sk_buff *skb)
+{
+	return TC_ACT_OK;
+}
+
+SEC("xdp")
+int floor_xdp(struct xdp_md *ctx)
+{
+	struct hp_packet pkt = {};
+
+	return hp_parse((void *)(long)ctx->data, (void *)(long)ctx->data_end, &pkt, true) == HP_CONTINUE ?
+		       XDP_PASS : XDP_DROP;
+}
+
+SEC("tc")
+int floor_tc(struct __sk_buff *skb)
+{
+	struct hp_packet pkt = {};
+
+	return hp_parse((void *)(long)skb->data, (void *)(long)skb->data_end, &pkt, false) == HP_CONTINUE ?
+		       TC_ACT_OK : TC_ACT_SHOT;
+}
+
+char LICENSE[] SEC("license") = "GPL";
