@@ -4,11 +4,7 @@
 # Attach and detach leave the router the way they found it: after
 # `detach --all` no pin, no pin root, no XDP program and no clsact qdisc or
 # egress filter on its interfaces, and traffic is no longer translated.
-set -uo pipefail
-cd "$(dirname "$0")/../.." || exit 1
-. tests/lib/topo.sh
-. tests/lib/apps.sh
-. tests/lib/cases.sh
+. "$(dirname "$0")/../lib/integration.sh"
 
 # xdp_on IF: an XDP program is attached to the router's IF, in any mode.
 xdp_on() {
@@ -62,6 +58,4 @@ publish_and_get() {
 	publish && get_ok client
 }
 
-integration_start
-for_each_variant cases
-exit $((HP_FAILED > 0))
+run_variants cases

@@ -5,11 +5,7 @@
 # address, curl from the internet and from the LAN. Each positive case has
 # its negative control: without a rule, and with hairpin off, the LAN
 # client's connection fails exactly as in the story.
-set -uo pipefail
-cd "$(dirname "$0")/../.." || exit 1
-. tests/lib/topo.sh
-. tests/lib/apps.sh
-. tests/lib/cases.sh
+. "$(dirname "$0")/../lib/integration.sh"
 
 # A line of `sessions` with the LAN client and the router's LAN address.
 sessions_show_hairpin() {
@@ -62,6 +58,4 @@ cases() {
 	check "$(t 'rule deleted: internet client cannot connect')" get_fails inet
 }
 
-integration_start
-for_each_variant cases
-exit $((HP_FAILED > 0))
+run_variants cases

@@ -3,11 +3,7 @@
 #
 # XDP in generic (skb) mode: the same story through the kernel's generic XDP
 # hook, which the other tests (native XDP on veth) do not exercise.
-set -uo pipefail
-cd "$(dirname "$0")/../.." || exit 1
-. tests/lib/topo.sh
-. tests/lib/apps.sh
-. tests/lib/cases.sh
+. "$(dirname "$0")/../lib/integration.sh"
 
 generic_on() {
 	output_has xdpgeneric in_ns router ip link show dev "$1"
@@ -25,6 +21,4 @@ cases() {
 	check "$(t 'generic: 200 sequential connections')" many_connections client 200 "$ROUTER_LAN"
 }
 
-integration_start
-for_each_variant cases
-exit $((HP_FAILED > 0))
+run_variants cases

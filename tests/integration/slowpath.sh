@@ -5,11 +5,7 @@
 # and resolves the neighbour, TC egress rewrites the source. Taken when the
 # router has no neighbour entry yet (the first packets of a flow after a
 # flush), and for everything when the fast path is switched off.
-set -uo pipefail
-cd "$(dirname "$0")/../.." || exit 1
-. tests/lib/topo.sh
-. tests/lib/apps.sh
-. tests/lib/cases.sh
+. "$(dirname "$0")/../lib/integration.sh"
 
 flush_neigh() {
 	in_ns router ip neigh flush all
@@ -83,6 +79,4 @@ reattach_no_fast_path() {
 	hp detach --all && hp attach --no-fast-path lan0 wan0 && rules
 }
 
-integration_start
-for_each_variant cases
-exit $((HP_FAILED > 0))
+run_variants cases

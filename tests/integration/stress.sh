@@ -6,11 +6,7 @@
 # connection is a new NAT session with its own SNAT port, and every data
 # packet is rewritten with its checksums; one wrong byte or one lost session
 # shows up here.
-set -uo pipefail
-cd "$(dirname "$0")/../.." || exit 1
-. tests/lib/topo.sh
-. tests/lib/apps.sh
-. tests/lib/cases.sh
+. "$(dirname "$0")/../lib/integration.sh"
 
 cases() {
 	local tx created
@@ -38,6 +34,4 @@ publish_all() {
 	done
 }
 
-integration_start
-for_each_variant cases
-exit $((HP_FAILED > 0))
+run_variants cases

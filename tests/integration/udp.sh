@@ -4,11 +4,7 @@
 # UDP echo through the public address, from the internet and from the LAN
 # (hairpin), the data compared byte for byte and the source the echo server
 # saw checked; with hairpin off the LAN client gets no answer.
-set -uo pipefail
-cd "$(dirname "$0")/../.." || exit 1
-. tests/lib/topo.sh
-. tests/lib/apps.sh
-. tests/lib/cases.sh
+. "$(dirname "$0")/../lib/integration.sh"
 
 udp_rule() {
 	hp forward add udp "$PUB:$UDP_PORT" "$SERVER:$UDP_PORT" "$@"
@@ -32,6 +28,4 @@ cases() {
 	check "$(t 'hairpin off: internet client still echoes')" udp_ok inet "$INET"
 }
 
-integration_start
-for_each_variant cases
-exit $((HP_FAILED > 0))
+run_variants cases
