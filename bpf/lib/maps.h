@@ -39,30 +39,25 @@ struct {
 } hp_rule_stats SEC(".maps");
 
 /*
- * Not an LRU: evicting one half of a session behind our back could let a new
- * flow take its port while the other half still rewrites to it. Entries leave
- * only through expiry (both halves together), and a full table is a counted
- * drop of the new flow. Allocated on demand: the loader sizes it for
- * --max-sessions flows, two entries each.
+ * The session tables. Not LRUs: evicting one half of a session behind our
+ * back could let a new flow take its port while the other half still
+ * rewrites to it. Entries leave only through expiry (both halves together),
+ * and a full table is a counted drop of the new flow. Allocated on demand:
+ * the loader sizes them for --max-sessions flows, two entries each.
+ *
+ * hp_sessions: both halves of every session, keyed as packets arrive (XDP).
+ * hp_egress:   source rewrites left for TC egress by the slow path.
  */
-struct {
+struct hp_session_table {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, HP_DEFAULT_MAX_SESSIONS * HP_ENTRIES_PER_SESSION);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct hp_session_key);
 	__type(value, struct hp_session);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} hp_sessions SEC(".maps");
-
-/* Source rewrites left for TC egress by the slow path; see abi.h. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, HP_DEFAULT_MAX_SESSIONS * HP_ENTRIES_PER_SESSION);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct hp_session_key);
-	__type(value, struct hp_session);
-	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} hp_egress SEC(".maps");
+};
+struct hp_session_table hp_sessions SEC(".maps");
+struct hp_session_table hp_egress SEC(".maps");
 
 /*
  * Translations of fragmented datagrams. An LRU: losing an entry only makes
