@@ -43,7 +43,7 @@ fi
 mkdir -p "$(dirname "$REPORT")"
 # Bounded: the whole run takes about a minute; tests/run allows 600 s.
 timeout -k 10 400 "$PYTHON" tests/diff/differ.py --prefix "$DIFF_PFX" \
-	--twins "${DIFF_TWINS:-nft,xdp,xdps}" --case "${DIFF_CASE:-}" --report "$REPORT"
+	--twins "$(IFS=,; echo "${twins[*]}")" --case "${DIFF_CASE:-}" --report "$REPORT" ${DIFF_SHOW:+--show}
 rc=$?
 if [ "$rc" -ne 0 ]; then
 	not_ok differential "differ.py exited $rc (see log)"
