@@ -21,6 +21,8 @@ cases() {
 	check "$(t 'LAN client: echo identical, server saw the router LAN address')" udp_ok client "$ROUTER_LAN"
 	# A second datagram of the same flow goes through the session, not the rule.
 	check "$(t 'LAN client: second flow identical too')" udp_ok client "$ROUTER_LAN"
+	check "$(t 'LAN client: zero UDP checksum, echo identical')" udp0_ok client "$ROUTER_LAN"
+	check "$(t 'internet client: zero UDP checksum, echo identical')" udp0_ok inet "$INET"
 
 	hp forward del udp "$PUB:$UDP_PORT" >&2
 	check "$(t 'forward add udp --hairpin off')" udp_rule --hairpin off

@@ -49,10 +49,10 @@ peer_seen() {
 	in_ns "$1" curl -sS --max-time 5 "$2/peer" | cut -d: -f1
 }
 
-# udp_echo NS ADDR FILE: send FILE as one datagram and print the reply.
+# udp_echo NS ADDR: send stdin as one datagram and print the reply.
 udp_echo() {
 	# -t: wait that long for the echo after our side has sent everything.
-	in_ns "$1" timeout 10 socat -t 2 -T 5 - "UDP4:$2:$UDP_PORT" <"$3"
+	in_ns "$1" timeout 10 socat -t 2 -T 5 - "UDP4:$2:$UDP_PORT"
 }
 
 # stat_get NAME: counter NAME from `hairpin-xdp stats --json` (empty if absent).

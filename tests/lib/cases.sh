@@ -26,15 +26,28 @@ saw() {
 	[ "$seen" = "$2" ]
 }
 
+# _udp_roundtrip ADDR SEND ARGS...: 1000 random bytes through `SEND ARGS...`
+# (stdin to stdout) come back unchanged, and the echo server saw them from ADDR.
+_udp_roundtrip() {
+	local want=$1 data=$HP_TMP/udp.data reply=$HP_TMP/udp.reply last
+	shift
+	head -c 1000 /dev/urandom >"$data"
+	"$@" <"$data" >"$reply"
+	last=$(tail -n 1 "$HP_TMP/udpecho.log" 2>/dev/null)
+	echo "echo server's last peer: '$last', expected $want; reply $(wc -c <"$reply") bytes" >&2
+	same_file "$data" "$reply" && [ "${last%%:*}" = "$want" ]
+}
+
 # udp_ok NS ADDR [DEST]: a datagram from NS to DEST (default: the public
 # address) comes back unchanged, and the echo server saw it from ADDR.
 udp_ok() {
-	local data=$HP_TMP/udp.data reply=$HP_TMP/udp.reply last
-	head -c 1000 /dev/urandom >"$data"
-	udp_echo "$1" "${3:-$PUB}" "$data" >"$reply"
-	last=$(tail -n 1 "$HP_TMP/udpecho.log" 2>/dev/null)
-	echo "echo server's last peer: '$last', expected $2; reply $(wc -c <"$reply") bytes" >&2
-	same_file "$data" "$reply" && [ "${last%%:*}" = "$2" ]
+	_udp_roundtrip "$2" udp_echo "$1" "${3:-$PUB}"
+}
+
+# udp0_ok NS ADDR: the same with the datagram sent without a UDP checksum
+# (0): the NAT must leave it 0 or make it right, never leave it wrong.
+udp0_ok() {
+	_udp_roundtrip "$2" in_ns "$1" timeout 10 "$PYTHON" "$HP_ROOT/tests/lib/serve.py" udp0 "$PUB" "$UDP_PORT"
 }
 
 # udp_fails NS: no echo arrives (a connected UDP socket drops a reply from
@@ -42,7 +55,7 @@ udp_ok() {
 udp_fails() {
 	local data=$HP_TMP/udp.data
 	head -c 100 /dev/urandom >"$data"
-	[ "$(udp_echo "$1" "$PUB" "$data" 2>/dev/null | wc -c)" -eq 0 ]
+	[ "$(udp_echo "$1" "$PUB" <"$data" 2>/dev/null | wc -c)" -eq 0 ]
 }
 
 # many_connections NS N ADDR: N sequential HTTP/1.0 requests (the server

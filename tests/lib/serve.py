@@ -5,6 +5,8 @@
     serve.py http PORT DIR   serve DIR over HTTP; GET /peer answers "IP:PORT\\n",
                              the address the connection came from
     serve.py udp PORT        echo every datagram back unchanged
+    serve.py udp0 ADDR PORT  client: send stdin as one datagram with UDP checksum
+                             0 ("none", RFC 768) and print the echo (3 s at most)
 
 Both log one line per request or datagram to stderr, starting with the peer's
 address, so a test can also read who talked to the server from the log. The
@@ -58,11 +60,30 @@ def serve_udp(port):
         sock.sendto(data, peer)
 
 
+# Linux's SO_NO_CHECK (asm-generic/socket.h): send IPv4 UDP without a checksum.
+SO_NO_CHECK = 11
+
+
+def send_udp0(addr, port):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.SOL_SOCKET, SO_NO_CHECK, 1)
+    sock.settimeout(3)
+    # connect(): like socat, accept an answer only from ADDR:PORT.
+    sock.connect((addr, port))
+    sock.send(sys.stdin.buffer.read())
+    try:
+        sys.stdout.buffer.write(sock.recv(65535))
+    except (socket.timeout, ConnectionRefusedError):
+        sys.exit(1)
+
+
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == "http":
         serve_http(int(sys.argv[2]), sys.argv[3])
     elif len(sys.argv) == 3 and sys.argv[1] == "udp":
         serve_udp(int(sys.argv[2]))
+    elif len(sys.argv) == 4 and sys.argv[1] == "udp0":
+        send_udp0(sys.argv[2], int(sys.argv[3]))
     else:
         sys.exit(__doc__)
 
