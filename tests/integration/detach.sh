@@ -4,6 +4,7 @@
 # Attach and detach leave the router the way they found it: after
 # `detach --all` no pin, no pin root, no XDP program and no clsact qdisc or
 # egress filter on its interfaces, and traffic is no longer translated.
+# shellcheck source=tests/lib/integration.sh
 . "$(dirname "$0")/../lib/integration.sh"
 
 # xdp_on IF: an XDP program is attached to the router's IF, in any mode.

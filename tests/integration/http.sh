@@ -5,6 +5,7 @@
 # address, curl from the internet and from the LAN. Each positive case has
 # its negative control: without a rule, and with hairpin off, the LAN
 # client's connection fails exactly as in the story.
+# shellcheck source=tests/lib/integration.sh
 . "$(dirname "$0")/../lib/integration.sh"
 
 # A line of `sessions` with the LAN client and the router's LAN address.

@@ -3,6 +3,7 @@
 #
 # XDP in generic (skb) mode: the same story through the kernel's generic XDP
 # hook, which the other tests (native XDP on veth) do not exercise.
+# shellcheck source=tests/lib/integration.sh
 . "$(dirname "$0")/../lib/integration.sh"
 
 generic_on() {

@@ -5,6 +5,7 @@
 # and resolves the neighbour, TC egress rewrites the source. Taken when the
 # router has no neighbour entry yet (the first packets of a flow after a
 # flush), and for everything when the fast path is switched off.
+# shellcheck source=tests/lib/integration.sh
 . "$(dirname "$0")/../lib/integration.sh"
 
 flush_neigh() {

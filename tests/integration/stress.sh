@@ -6,6 +6,7 @@
 # connection is a new NAT session with its own SNAT port, and every data
 # packet is rewritten with its checksums; one wrong byte or one lost session
 # shows up here.
+# shellcheck source=tests/lib/integration.sh
 . "$(dirname "$0")/../lib/integration.sh"
 
 cases() {

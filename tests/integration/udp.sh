@@ -4,6 +4,7 @@
 # UDP echo through the public address, from the internet and from the LAN
 # (hairpin), the data compared byte for byte and the source the echo server
 # saw checked; with hairpin off the LAN client gets no answer.
+# shellcheck source=tests/lib/integration.sh
 . "$(dirname "$0")/../lib/integration.sh"
 
 udp_rule() {

@@ -17,6 +17,7 @@ listening() {
 
 # serve_http: the HTTP server on $SERVER:80, serving $HP_TMP/www, which holds
 # index.html (a small page) and, with `serve_http big`, big.bin (50 MB).
+# shellcheck disable=SC2120 # the argument is optional
 serve_http() {
 	mkdir -p "$HP_TMP/www"
 	printf '<html><body>hairpin-xdp test page %s</body></html>\n' "$PFX" >"$HP_TMP/www/index.html"

@@ -102,6 +102,7 @@ iperf_ok() {
 }
 
 # publish [OPTS...]: the story's rule, tcp 203.0.113.4:80 -> 192.168.0.2:80.
+# shellcheck disable=SC2120 # options are optional
 publish() {
 	hp forward add tcp "$PUB:$HTTP_PORT" "$SERVER:$HTTP_PORT" "$@"
 }
