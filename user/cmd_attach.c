@@ -350,7 +350,7 @@ static void detach_ours(struct attach_result *res, int n, const struct hp_maps *
 int cmd_attach(int argc, char **argv)
 {
 	struct attach_opts o = { .mode = XDP_MODE_AUTO };
-	struct hp_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+	struct hp_maps m = HP_MAPS_INIT;
 	bool root_existed, loaded_here = false;
 	struct attach_result *res = NULL;
 	int idx, n, err = -1;

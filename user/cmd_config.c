@@ -79,7 +79,7 @@ static void print_config(const struct hp_config *cfg)
 
 int cmd_config(int argc, char **argv)
 {
-	struct hp_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+	struct hp_maps m = HP_MAPS_INIT;
 	struct config_opts o = { .changed = false };
 	struct hp_config cfg;
 	int err;

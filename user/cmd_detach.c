@@ -87,7 +87,7 @@ static int find_stray(const char *name, struct target *t)
 
 static int detach_named(char **names, int n)
 {
-	struct hp_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+	struct hp_maps m = HP_MAPS_INIT;
 	struct target *t;
 	int err = -1;
 
@@ -168,7 +168,7 @@ static int collect_all(const struct hp_maps *m, struct target **out, int *n)
 
 static int detach_all(void)
 {
-	struct hp_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+	struct hp_maps m = HP_MAPS_INIT;
 	struct target *t = NULL;
 	bool exists;
 	int n = 0, err = 0;

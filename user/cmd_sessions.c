@@ -71,7 +71,7 @@ static void print_session(const struct hp_session_key *k, const struct hp_sessio
 
 int cmd_sessions(int argc, char **argv)
 {
-	struct hp_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+	struct hp_maps m = HP_MAPS_INIT;
 	struct hp_session_key key, *prev = NULL;
 	struct hp_config cfg;
 	struct hp_session s;

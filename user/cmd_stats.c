@@ -33,7 +33,7 @@ static const struct {
 #undef COUNTER
 };
 
-static void print_stats(const __u64 *values, const struct rule_row *rows, int n,
+static void print_stats(const __u64 *values, const struct rule_set *rules,
 			const struct hp_gc *gc)
 {
 	if (g_opts.json) {
@@ -44,7 +44,7 @@ static void print_stats(const __u64 *values, const struct rule_row *rows, int n,
 			json_kv_u64(counters[i].name, values[i]);
 		json_end_object();
 		json_key("rules");
-		rules_print(rows, n);
+		rules_print(rules);
 		json_key("gc");
 		json_begin_object();
 		json_kv_u64("runs", gc->runs);
@@ -58,19 +58,19 @@ static void print_stats(const __u64 *values, const struct rule_row *rows, int n,
 		printf("%-22s %14llu  %s\n", counters[i].name,
 		       (unsigned long long)values[i], counters[i].desc);
 	printf("\n");
-	rules_print(rows, n);
+	rules_print(rules);
 	printf("\ngc: %llu runs, %llu entries deleted\n",
 	       (unsigned long long)gc->runs, (unsigned long long)gc->deleted);
 }
 
 int cmd_stats(int argc, char **argv)
 {
-	struct hp_maps m = { -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+	struct hp_maps m = HP_MAPS_INIT;
 	__u64 values[HP_COUNTER_MAX];
-	struct rule_row *rows = NULL;
+	struct rule_set rules = { 0 };
 	struct hp_gc gc;
 	__u32 key = 0;
-	int n, err;
+	int err;
 
 	err = cmd_getopt_noargs(argc, argv, help, NULL, NULL, NULL);
 	if (err)
@@ -81,16 +81,16 @@ int cmd_stats(int argc, char **argv)
 	for (__u32 i = 0; i < HP_COUNTER_MAX; i++)
 		if (map_percpu_sum(m.stats, i, &values[i], 1))
 			goto out;
-	if (rules_collect(&m, &rows, &n))
+	if (rules_collect(&m, &rules))
 		goto out;
 	if (bpf_map_lookup_elem(m.gc, &key, &gc)) {
 		errorf("cannot read hp_gc: %s", strerror(errno));
 		goto out;
 	}
-	print_stats(values, rows, n, &gc);
+	print_stats(values, &rules, &gc);
 	err = 0;
 out:
-	free(rows);
+	rules_free(&rules);
 	maps_close(&m);
 	return err;
 }

@@ -59,63 +59,130 @@ int parse_u32(const char *s, const char *what, __u32 min, __u32 max, __u32 *out)
 	return 0;
 }
 
-int parse_addr_port(const char *s, __be32 *addr, __be16 *port)
+/*
+ * The dotted quad in s[0, len) into *addr. inet_pton, not inet_aton: only
+ * the four-part dotted decimal form ("10.1" and "0x0a.0.0.1" are refused).
+ */
+static int parse_ipv4(const char *s, size_t len, __be32 *addr)
 {
 	char host[INET_ADDRSTRLEN];
-	const char *colon = strrchr(s, ':');
 	struct in_addr in;
-	unsigned long p;
 
-	if (!colon)
-		return errorf("bad address '%s': expected IPV4:PORT, e.g. 203.0.113.4:80", s);
-	if ((size_t)(colon - s) >= sizeof(host))
-		return errorf("bad address '%s': expected a dotted quad before ':'", s);
-	memcpy(host, s, colon - s);
-	host[colon - s] = '\0';
-	/* inet_pton, not inet_aton: only the four-part dotted decimal form. */
+	if (len >= sizeof(host))
+		return -1;
+	memcpy(host, s, len);
+	host[len] = '\0';
 	if (inet_pton(AF_INET, host, &in) != 1)
-		return errorf("bad address '%s': '%s' is not a dotted-quad IPv4 address",
-			      s, host);
-	if (in.s_addr == htonl(INADDR_ANY) || in.s_addr == htonl(INADDR_BROADCAST))
-		return errorf("bad address '%s': %s cannot be forwarded", s, host);
-	if (parse_ulong(colon + 1, &p) || p > 65535)
-		return errorf("bad port in '%s': expected 1-65535", s);
-	if (p == 0)
-		return errorf("bad port in '%s': port 0 is not a valid port", s);
+		return -1;
 	*addr = in.s_addr;
-	*port = htons(p);
 	return 0;
 }
 
-void format_addr_port(char *buf, size_t len, __be32 addr, __be16 port)
-{
-	char host[INET_ADDRSTRLEN];
-	struct in_addr in = { .s_addr = addr };
-
-	inet_ntop(AF_INET, &in, host, sizeof(host));
-	snprintf(buf, len, "%s:%u", host, ntohs(port));
-}
-
-int parse_port_range(const char *s, __u16 *lo, __u16 *hi)
+/* "LO-HI" with 1 <= LO <= HI <= 65535; -1 without a message. */
+static int split_port_range(const char *s, __u16 *lo, __u16 *hi)
 {
 	const char *dash = strchr(s, '-');
 	char first[8];
 	unsigned long l, h;
 
 	if (!dash || (size_t)(dash - s) >= sizeof(first))
-		goto bad;
+		return -1;
 	memcpy(first, s, dash - s);
 	first[dash - s] = '\0';
 	if (parse_ulong(first, &l) || parse_ulong(dash + 1, &h))
-		goto bad;
+		return -1;
 	if (l < 1 || h > 65535 || l > h)
-		goto bad;
+		return -1;
 	*lo = l;
 	*hi = h;
 	return 0;
-bad:
-	return errorf("bad port range '%s': expected LO-HI with 1 <= LO <= HI <= 65535",
-		      s);
+}
+
+int parse_addr_ports(const char *s, __be32 *addr, __u16 *first, __u16 *last)
+{
+	const char *colon = strrchr(s, ':');
+	const char *ports;
+	unsigned long p;
+
+	if (!colon)
+		return errorf("bad address '%s': expected IPV4:PORT or IPV4:FIRST-LAST, "
+			      "e.g. 203.0.113.4:80", s);
+	if (parse_ipv4(s, colon - s, addr))
+		return errorf("bad address '%s': '%.*s' is not a dotted-quad IPv4 address",
+			      s, (int)(colon - s), s);
+	if (*addr == htonl(INADDR_ANY) || *addr == htonl(INADDR_BROADCAST))
+		return errorf("bad address '%s': %.*s cannot be forwarded", s,
+			      (int)(colon - s), s);
+	ports = colon + 1;
+	if (strchr(ports, '-')) {
+		if (split_port_range(ports, first, last))
+			return errorf("bad port range in '%s': expected FIRST-LAST with "
+				      "1 <= FIRST <= LAST <= 65535", s);
+		return 0;
+	}
+	if (parse_ulong(ports, &p) || p > 65535)
+		return errorf("bad port in '%s': expected 1-65535", s);
+	if (p == 0)
+		return errorf("bad port in '%s': port 0 is not a valid port", s);
+	*first = *last = p;
+	return 0;
+}
+
+void format_addr_port(char *buf, size_t len, __be32 addr, __be16 port)
+{
+	format_addr_ports(buf, len, addr, ntohs(port), ntohs(port));
+}
+
+void format_addr_ports(char *buf, size_t len, __be32 addr, __u16 first, __u16 last)
+{
+	char host[INET_ADDRSTRLEN];
+	struct in_addr in = { .s_addr = addr };
+
+	inet_ntop(AF_INET, &in, host, sizeof(host));
+	if (first == last)
+		snprintf(buf, len, "%s:%u", host, first);
+	else
+		snprintf(buf, len, "%s:%u-%u", host, first, last);
+}
+
+int parse_prefix(const char *s, __be32 *addr, __u8 *plen)
+{
+	const char *slash = strchr(s, '/');
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned long len = 32;
+	__be32 mask;
+
+	if (parse_ipv4(s, alen, addr))
+		return errorf("bad prefix '%s': expected IPV4/LEN or IPV4, e.g. 198.51.100.0/24",
+			      s);
+	if (slash && (parse_ulong(slash + 1, &len) || len > 32))
+		return errorf("bad prefix '%s': length must be 0 to 32", s);
+	mask = len ? htonl(~0u << (32 - len)) : 0;
+	if (*addr & ~mask) {
+		char net[PREFIX_STRLEN];
+
+		format_prefix(net, sizeof(net), *addr & mask, len);
+		return errorf("bad prefix '%s': host bits set (the network is %s)", s, net);
+	}
+	*plen = len;
+	return 0;
+}
+
+void format_prefix(char *buf, size_t len, __be32 addr, __u8 plen)
+{
+	char host[INET_ADDRSTRLEN];
+	struct in_addr in = { .s_addr = addr };
+
+	inet_ntop(AF_INET, &in, host, sizeof(host));
+	snprintf(buf, len, "%s/%u", host, plen);
+}
+
+int parse_port_range(const char *s, __u16 *lo, __u16 *hi)
+{
+	if (split_port_range(s, lo, hi))
+		return errorf("bad port range '%s': expected LO-HI with 1 <= LO <= HI <= 65535",
+			      s);
+	return 0;
 }
 
 int parse_on_off(const char *s, const char *what, bool *on)

@@ -200,6 +200,7 @@ static const struct {
 	MAP(tx_ports, "hp_tx_ports"),
 	MAP(config, "hp_config"),
 	MAP(gc, "hp_gc"),
+	MAP(allow, "hp_allow"),
 #undef MAP
 };
 #define N_MAPS (sizeof(map_pins) / sizeof(map_pins[0]))
@@ -296,6 +297,48 @@ int map_percpu_zero(int fd, __u32 key, size_t nfields)
 	if (err)
 		return errorf("cannot reset per-CPU map entry %u: %s", key, strerror(errno));
 	return 0;
+}
+
+int map_delete_matching(int fd, size_t key_size, size_t value_size,
+			map_match_t match, const void *ctx, unsigned int *deleted)
+{
+	char *keys = NULL, *key = malloc(key_size), *value = NULL;
+	size_t n = 0, cap = 0;
+	void *prev = NULL;
+	int err = -1;
+
+	if (!key || (value_size && !(value = malloc(value_size)))) {
+		errorf("out of memory");
+		goto out;
+	}
+	/* The kernel reads the cursor before writing the next key over it. */
+	for (; !bpf_map_get_next_key(fd, prev, key); prev = key) {
+		if (value_size && bpf_map_lookup_elem(fd, key, value))
+			continue; /* deleted meanwhile */
+		if (!match(key, value, ctx))
+			continue;
+		if (n == cap) {
+			char *k;
+
+			cap = cap ? cap * 2 : 256;
+			k = realloc(keys, cap * key_size);
+			if (!k) {
+				errorf("out of memory");
+				goto out;
+			}
+			keys = k;
+		}
+		memcpy(keys + n++ * key_size, key, key_size);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!bpf_map_delete_elem(fd, keys + i * key_size))
+			(*deleted)++;
+	err = 0;
+out:
+	free(keys);
+	free(key);
+	free(value);
+	return err;
 }
 
 int config_read(const struct hp_maps *m, struct hp_config *cfg)

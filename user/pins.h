@@ -57,7 +57,13 @@ struct hp_maps {
 	int tx_ports;
 	int config;
 	int gc;
+	int allow;
 };
+
+/* Every fd -1: what maps_close() may be called on before maps_open(). */
+#define HP_MAPS_INIT { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 }
+_Static_assert(sizeof(struct hp_maps) == 10 * sizeof(int),
+	       "HP_MAPS_INIT has one -1 per map");
 
 int maps_open(struct hp_maps *m);
 void maps_close(struct hp_maps *m);
@@ -70,6 +76,16 @@ int maps_open_loaded(struct hp_maps *m);
 int map_percpu_sum(int fd, __u32 key, __u64 *sum, size_t nfields);
 /* Set @key to zero on every CPU. */
 int map_percpu_zero(int fd, __u32 key, size_t nfields);
+
+/*
+ * Delete the entries of map @fd for which @match(key, value, ctx) is true
+ * and count them in *@deleted. @value_size 0: @match sees only the key (no
+ * lookup). Keys are collected first: deleting while walking would restart
+ * the walk.
+ */
+typedef bool (*map_match_t)(const void *key, const void *value, const void *ctx);
+int map_delete_matching(int fd, size_t key_size, size_t value_size,
+			map_match_t match, const void *ctx, unsigned int *deleted);
 
 int config_read(const struct hp_maps *m, struct hp_config *cfg);
 int config_write(const struct hp_maps *m, const struct hp_config *cfg);
