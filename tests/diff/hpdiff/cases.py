@@ -17,7 +17,7 @@ forward), "far" (an internet client behind a gateway whose path MTU is 1300).
 
 import struct
 
-from scapy.layers.inet import ICMP, IP, TCP, UDP, fragment
+from scapy.layers.inet import ICMP, IP, TCP, UDP, IPOption_NOP, IPOption_RR, fragment
 from scapy.layers.l2 import Ether
 from scapy.packet import Raw
 
@@ -33,9 +33,11 @@ FAR = "198.51.100.7"     # behind the inet host (twins.sh: route, mtu lock 1300)
 LAN_HOP = "192.168.0.254"  # a router on the LAN side that sends ICMP errors
 WAN_HOP = "203.0.113.9"    # one on the WAN side
 
-ORIGINS = {"lan": ("client", CLIENT), "inet": ("inet", INET), "far": ("inet", FAR)}
+ORIGINS = {"lan": ("client", CLIENT), "inet": ("inet", INET), "far": ("inet", FAR),
+           "self": ("server", SERVER)}
 ORIGIN_TEXT = {"lan": "from the LAN (hairpin)", "inet": "from the internet (forward)",
-               "far": "from the internet behind a gateway (forward)"}
+               "far": "from the internet behind a gateway (forward)",
+               "self": "from the server to itself (hairpin)"}
 
 # Linux's ICMP errors quote up to 576 bytes in all; classic routers quote the
 # IP header and 8 bytes (RFC 792). Both kinds are sent.
@@ -133,8 +135,9 @@ class Flow:
         self.last_s2c = None    # the last packet the client received
 
     # -- client side --------------------------------------------------
-    def _c_ip(self, ttl=64, df=True):
-        return IP(src=self.cip, dst=PUB, id=self.run.next_id(), ttl=ttl, flags="DF" if df else 0)
+    def _c_ip(self, ttl=64, df=True, tos=0, options=None):
+        return IP(src=self.cip, dst=PUB, id=self.run.next_id(), ttl=ttl, flags="DF" if df else 0,
+                  tos=tos, options=options or [])
 
     def _deliver_c2s(self, label, pkts, n=1, router_origin=False, expect=None):
         out = self.run.send(label, self.host, pkts, {"server": n} if expect is None else expect,
@@ -147,7 +150,7 @@ class Flow:
                 self.seen = (ip.src, ip[self.proto == "tcp" and TCP or UDP].sport)
         return out
 
-    def tcp_c(self, flags, data=b"", ttl=64, label=None, expect=None):
+    def tcp_c(self, flags, data=b"", ttl=64, label=None, expect=None, bad_csum=False):
         self.c_ts = self.run.next_ts()
         if "S" in flags:
             opts = [("MSS", 1460), ("SAckOK", b""), ("Timestamp", (self.c_ts, 0)),
@@ -158,13 +161,16 @@ class Flow:
                   ack=self.s_nxt if "A" in flags else 0, flags=flags,
                   window=64240 if "S" in flags else 502, options=opts)
         pkt = ether(self.host) / self._c_ip(ttl) / seg / Raw(data)
+        if bad_csum:
+            pkt = corrupt_l4_csum(pkt)
         self.c_nxt += len(data) + ("S" in flags) + ("F" in flags)
         return self._deliver_c2s(label or "client %s %dB" % (flags, len(data)), [pkt],
                                  expect=expect)
 
-    def udp_c(self, data, zero_csum=False, frag=None, order=None, ttl=64, label=None, expect=None):
+    def udp_c(self, data, zero_csum=False, frag=None, order=None, ttl=64, label=None, expect=None,
+              tos=0, options=None):
         u = UDP(sport=self.cport, dport=self.dport, chksum=0 if zero_csum else None)
-        ip = self._c_ip(ttl, df=False) / u / Raw(data)
+        ip = self._c_ip(ttl, df=False, tos=tos, options=options) / u / Raw(data)
         pkts = [ip]
         if frag:
             pkts = fragment(ip, fragsize=frag)
@@ -202,9 +208,10 @@ class Flow:
         self.s_nxt += len(data) + ("S" in flags) + ("F" in flags)
         return self._deliver_s2c(label or "server %s %dB" % (flags, len(data)), [pkt])
 
-    def udp_s(self, data, zero_csum=False, frag=None, label=None):
+    def udp_s(self, data, zero_csum=False, frag=None, label=None, tos=0, options=None):
         self._need_seen()
-        ip = IP(src=SERVER, dst=self.seen[0], id=self.run.next_id(), ttl=64) / \
+        ip = IP(src=SERVER, dst=self.seen[0], id=self.run.next_id(), ttl=64, tos=tos,
+                options=options or []) / \
             UDP(sport=self.dport, dport=self.seen[1], chksum=0 if zero_csum else None) / Raw(data)
         pkts = fragment(ip, fragsize=frag) if frag else [ip]
         return self._deliver_s2c(label or "server UDP %dB%s" % (len(data), " in %d fragments" % len(pkts) if frag else ""),
@@ -241,6 +248,21 @@ class Flow:
                              {"server": 1}, self.id)
 
 
+def corrupt_l4_csum(pkt):
+    """The frame as bytes with its transport checksum off by one."""
+    b = bytearray(bytes(pkt))
+    ihl = (b[14] & 15) * 4
+    off = 14 + ihl + (16 if b[23] == 6 else 6 if b[23] == 17 else 2)
+    b[off + 1] ^= 0x01
+    return Raw(bytes(b))
+
+
+def plain(run, label, host, ip, l4, expect, router_origin=False):
+    """One packet that matches no forward, from host."""
+    pkt = ether(host) / ip / l4
+    return run.send(label, host, [pkt], expect, "plain", router_origin)
+
+
 def payload(n, seed):
     """n deterministic bytes."""
     return bytes((seed * 31 + i * 7) & 0xFF for i in range(n))
@@ -249,8 +271,11 @@ def payload(n, seed):
 # -- the cases ----------------------------------------------------------
 
 class Case:
-    def __init__(self, name, fn, origins, pending=None, must_differ=False):
+    def __init__(self, name, fn, origins, pending=None, must_differ=False, bad_input=False):
         self.name = name
+        # The case sends packets with wrong checksums on purpose: invalid
+        # checksums out of a router are compared, not an error in themselves.
+        self.bad_input = bad_input
         self.fn = fn
         self.origins = origins
         self.pending = pending
@@ -262,14 +287,14 @@ PENDING_ICMP = "ICMP error translation (issue 3 item 1)"
 PENDING_FRAG = "IPv4 fragments (issue 3 item 3)"
 
 
-def case(name, origins=("lan", "inet"), pending=None, must_differ=False):
+def case(name, origins=("lan", "inet"), pending=None, must_differ=False, bad_input=False):
     def reg(fn):
-        CASES.append(Case(name, fn, origins, pending, must_differ))
+        CASES.append(Case(name, fn, origins, pending, must_differ, bad_input))
         return fn
     return reg
 
 
-@case("tcp handshake, data both ways, client closes first")
+@case("tcp handshake, data both ways, client closes first", origins=("lan", "inet", "self"))
 def tcp_client_close(run, origin, port):
     f = Flow(run, origin, "tcp", 80, port)
     f.handshake()
@@ -326,7 +351,7 @@ def tcp_reuse(run, origin, port):
     g.tcp_c("PA", payload(20, 5))
 
 
-@case("udp request and reply, twice")
+@case("udp request and reply, twice", origins=("lan", "inet", "self"))
 def udp_exchange(run, origin, port):
     f = Flow(run, origin, "udp", 7, port)
     f.udp_c(payload(100, 6))
@@ -432,6 +457,95 @@ def udp_fragments_reordered(run, origin, port):
     f = Flow(run, origin, "udp", 7, port)
     f.udp_c(payload(4000, 18), frag=1480, order=(2, 0, 1))
     f.udp_s(payload(100, 18))
+
+
+@case("tcp SYN retransmitted", origins=("lan", "inet", "self"))
+def tcp_syn_retransmit(run, origin, port):
+    f = Flow(run, origin, "tcp", 80, port)
+    f.tcp_c("S")
+    f.c_nxt -= 1
+    f.tcp_c("S", label="client SYN again")
+    f.tcp_s("SA")
+    f.tcp_c("A")
+
+
+@case("udp with DSCP EF and ECN CE both ways")
+def udp_tos(run, origin, port):
+    f = Flow(run, origin, "udp", 7, port)
+    f.udp_c(payload(80, 19), tos=0xBB)
+    f.udp_s(payload(80, 19), tos=0xBB)
+
+
+@case("udp with IP options (NOP padding) both ways")
+def udp_ip_nops(run, origin, port):
+    f = Flow(run, origin, "udp", 7, port)
+    nops = [IPOption_NOP()] * 4
+    f.udp_c(payload(80, 20), options=nops)
+    f.udp_s(payload(80, 20), options=nops)
+
+
+@case("udp with the record route IP option (routers add themselves)")
+def udp_ip_record_route(run, origin, port):
+    f = Flow(run, origin, "udp", 7, port)
+    # Four empty slots; each router on the way fills the next (RFC 791).
+    f.udp_c(payload(80, 21), options=[IPOption_RR(routers=["0.0.0.0"] * 4)])
+    f.udp_s(payload(80, 21), options=[IPOption_RR(routers=["0.0.0.0"] * 4)])
+
+
+@case("icmp frag needed quoting only 8 bytes of tcp (no tcp checksum quoted)", pending=PENDING_ICMP)
+def icmp_frag_needed_short(run, origin, port):
+    f = Flow(run, origin, "tcp", 80, port)
+    f.handshake()
+    f.tcp_c("PA", payload(1400, 22))
+    f.error_from_server(3, 4, rest=struct.pack("!HH", 0, 1280), quote=28)
+    f.tcp_s("PA", payload(1400, 23))
+    f.error_from_client(3, 4, rest=struct.pack("!HH", 0, 1280), quote=28)
+
+
+@case("icmp error with a bad icmp checksum about a live flow", pending=PENDING_ICMP, bad_input=True)
+def icmp_bad_csum(run, origin, port):
+    f = Flow(run, origin, "udp", 53, port)
+    f.udp_c(payload(40, 24))
+    f._need_seen()
+    msg = bytearray(icmp_error(3, 3, f.last_c2s))
+    msg[3] ^= 0x01
+    pkt = ether("server") / IP(src=SERVER, dst=f.seen[0], id=run.next_id(), ttl=64, proto=1) / Raw(bytes(msg))
+    run.send("port unreachable with a bad ICMP checksum", "server", [pkt], {}, f.id)
+
+
+@case("icmp error about a flow the router never saw (untouched)")
+def icmp_unrelated(run, origin, port):
+    host, ip = ORIGINS[origin]
+    about = bytes(IP(src=PUB, dst=ip, id=7, ttl=50) / UDP(sport=53, dport=port) / Raw(payload(8, 25)))
+    pkt = IP(src=ip, dst=PUB, id=run.next_id(), ttl=64, proto=1) / Raw(icmp_error(3, 3, about))
+    plain(run, "port unreachable about nothing known", host, pkt, Raw(b""), {})
+
+
+@case("tcp segment with a bad checksum in an established flow", bad_input=True)
+def tcp_bad_csum(run, origin, port):
+    f = Flow(run, origin, "tcp", 80, port)
+    f.handshake()
+    f.tcp_c("PA", payload(30, 26), bad_csum=True, expect={})
+    f.c_nxt -= 30
+    f.tcp_c("PA", payload(30, 26), label="client PA 30B again, checksum right")
+
+
+@case("no rule: tcp SYN to another public port (the router's own RST)")
+def no_rule_public(run, origin, port):
+    host, ip = ORIGINS[origin]
+    plain(run, "SYN to %s:8080" % PUB, host, IP(src=ip, dst=PUB, id=run.next_id(), ttl=64, flags="DF"),
+          TCP(sport=port, dport=8080, seq=1, flags="S", window=64240), {host: 1}, router_origin=True)
+
+
+@case("no rule: routed traffic between LAN and internet hosts (untouched)", origins=("lan", "inet"))
+def no_rule_routed(run, origin, port):
+    host, ip = ORIGINS[origin]
+    peers = [("server", SERVER), ("inet", INET)] if origin == "lan" else [("server", SERVER), ("client", CLIENT)]
+    for k, (peer, pip) in enumerate(peers):
+        plain(run, "UDP %s -> %s" % (ip, pip), host, IP(src=ip, dst=pip, id=run.next_id(), ttl=64),
+              UDP(sport=port + k, dport=9999) / Raw(payload(30, k)), {peer: 1})
+        plain(run, "UDP %s -> %s" % (pip, ip), peer, IP(src=pip, dst=ip, id=run.next_id(), ttl=64),
+              UDP(sport=9999, dport=port + k) / Raw(payload(30, k + 1)), {host: 1})
 
 
 @case("self-check: hairpin off in hairpin-xdp only (tcp 81) must differ",
