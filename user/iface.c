@@ -107,7 +107,20 @@ static int xdp_link_create(int prog_fd, __u32 ifindex, bool generic)
 	return bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
 }
 
+/* Any XDP program on @ifindex; true when the query fails (assume the worst). */
+static bool has_xdp_prog(__u32 ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	return bpf_xdp_query(ifindex, 0, &q) || q.attach_mode != XDP_ATTACHED_NONE;
+}
+
 /*
+ * EEXIST without a program of its own: dev_xdp_attach() in net/core/dev.c
+ * refuses XDP on a device while an upper device has a program ("Cannot
+ * attach when an upper device already has a program"), so a trunk must be
+ * attached before its VLANs. The other order is allowed.
+ *
  * Attach XDP through a bpf_link and pin it: the pin keeps the program on the
  * interface after we exit, and removing the pin detaches it.
  */
@@ -126,6 +139,11 @@ static int xdp_attach(const struct iface_info *ifi, int prog_fd,
 		fd = xdp_link_create(prog_fd, ifi->ifindex, true);
 	}
 	if (fd < 0) {
+		if ((fd == -EBUSY || fd == -EEXIST) && !has_xdp_prog(ifi->ifindex))
+			return errorf("%s: a device on top of it (VLAN, macvlan, bond) has an "
+				      "XDP program, and the kernel then allows none below; "
+				      "attach %s first, then the devices on it",
+				      ifi->name, ifi->name);
 		if (fd == -EBUSY || fd == -EEXIST)
 			return errorf("%s: another XDP program is already attached (%s)",
 				      ifi->name, strerror(-fd));
