@@ -258,7 +258,7 @@ def main():
             if not d:
                 print("ok - %s" % label)
                 continue
-            pend = " (expected until %s lands)" % c.pending if c.pending else ""
+            pend = " (%s)" % c.pending if c.pending else ""
             print("not ok - %s: %d difference(s)%s, first: %s" % (label, len(d), pend, d[0].split("\n")[0]))
             say("### %s vs %s: %s\n" % (REF, n, t) + "\n\n".join(d) + "\n")
         if not selfchecked and origin == "lan" and c.fn is C.tcp_client_close:

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+# shellcheck shell=bash
 #
 # Twin copies of the story's router for the differential test, sourced after
 # tests/lib/topo.sh. Each twin is topo.sh's network under its own prefix
@@ -50,6 +51,7 @@ DIFF_FORWARDS=(
 	"udp 7"
 )
 
+# shellcheck disable=SC2034 # the globals topo.sh's functions read
 twin_use() {
 	PFX=$DIFF_PFX-$1
 	HP_PIN_DIR=$DIFF_PIN_ROOT/$1
