@@ -18,7 +18,7 @@ packages=(
 	ethtool				# `tx off` variant of the integration tests
 	curl socat iperf3 python3	# real clients and servers on both ends
 	tcpdump				# the demo shows the story's failing handshake
-	nftables conntrack python3-scapy	# differential test: nftables NAT as the reference
+	nftables python3-scapy		# differential test: nftables NAT as the reference
 	procps				# sysctl in the namespaces
 )
 
