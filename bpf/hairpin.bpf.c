@@ -32,7 +32,7 @@
 static __always_inline int hp_xdp_verdict(__u32 counter)
 {
 	hp_count(counter);
-	if (counter >= HP_DROP_TABLE_FULL && counter <= HP_DROP_NO_SNAT_ADDR)
+	if (counter >= HP_DROP_TABLE_FULL && counter <= HP_DROP_ICMP_BAD_CSUM)
 		return XDP_DROP;
 	return XDP_PASS;
 }
@@ -177,6 +177,12 @@ static __always_inline int hp_walk_icmp_error(struct xdp_md *ctx, const struct h
 	h = hp_icmp_session(pkt, &k);
 	if (!h || hp_session_dead(cfg, &k, h, now))
 		return hp_xdp_verdict(HP_PASS_ICMP_NO_SESSION);
+	/*
+	 * A corrupt error is dropped rather than translated (its receiver would
+	 * drop it) or passed on untranslated (it would leak inner addresses).
+	 */
+	if (!hp_icmp_csum_ok(ctx, pkt))
+		return hp_xdp_verdict(HP_DROP_ICMP_BAD_CSUM);
 	hp_icmp_plan(pkt, &k, h, &outer);
 	hp_count(HP_ICMP_ERROR_TRANSLATED);
 	return hp_forward(ctx, pkt, HP_PKT_ICMP_ERR, &outer, cfg, &cs, now);

@@ -95,6 +95,11 @@ static __always_inline int hp_forward_fast(struct xdp_md *ctx, struct hp_packet 
 		*slow_reason = HP_SLOW_VLAN;
 		return HP_CONTINUE;
 	}
+	/* Options such as record route are a router's to process: the stack's. */
+	if (pkt->ip->ihl > 5) {
+		*slow_reason = HP_SLOW_IP_OPTIONS;
+		return HP_CONTINUE;
+	}
 	if (pkt->ip->ttl <= 1) { /* the stack sends Time Exceeded */
 		*slow_reason = HP_SLOW_TTL;
 		return HP_CONTINUE;

@@ -66,6 +66,14 @@ static __always_inline void hp_l4_csum_classify(struct xdp_md *ctx, struct hp_pa
 		cs->kind = HP_CSUM_PARTIAL;
 }
 
+/* Does the ICMP checksum (over the whole message, RFC 792) verify? */
+static __always_inline bool hp_icmp_csum_ok(struct xdp_md *ctx, const struct hp_packet *pkt)
+{
+	int sum = hp_xdp_csum_segment(ctx, pkt->l4_off, pkt->l4_len);
+
+	return sum == 0xffff;
+}
+
 /*
  * Turn a partial checksum into the complete one for the packet as it is, so
  * that it can leave through XDP_TX/REDIRECT (an xdp_frame has no checksum

@@ -23,6 +23,7 @@
 	X(SLOW_NOT_ATTACHED, "slow_not_attached", "egress port is not attached")  \
 	X(SLOW_PARTIAL_CSUM, "slow_partial_csum", "partial checksum on a segment too long to finish") \
 	X(SLOW_VLAN, "slow_vlan", "VLAN-tagged: the stack sends it on its VLAN device") \
+	X(SLOW_IP_OPTIONS, "slow_ip_options", "IPv4 options: the stack processes them (record route, ...)") \
 	/* XDP ingress: passed untouched */                                        \
 	X(PASS_NOT_IPV4, "pass_not_ipv4", "not IPv4 (IPv6, ARP, VLAN, ...)")      \
 	X(PASS_NOT_TCP_UDP, "pass_not_tcp_udp", "IPv4 but not TCP, UDP or ICMP")  \
@@ -34,11 +35,12 @@
 	X(PASS_NOT_SYN, "pass_not_syn", "TCP to a forward without session, not a SYN") \
 	X(PASS_NOT_ALLOWED, "pass_not_allowed", "source not in the rule's allow list") \
 	X(PASS_EXPIRED_REPLY, "pass_expired_reply", "reply to an expired session") \
-	/* XDP ingress: dropped */                                                 \
+	/* XDP ingress: dropped (keep the DROP_* lines together: hp_xdp_verdict) */ \
 	X(DROP_TABLE_FULL, "drop_table_full", "session table full")               \
 	X(DROP_PORTS_EXHAUSTED, "drop_ports_exhausted", "no free hairpin SNAT port") \
 	X(DROP_SESSION_CLASH, "drop_session_clash", "reply tuple already owned by another session") \
 	X(DROP_NO_SNAT_ADDR, "drop_no_snat_addr", "hairpin needs an IPv4 address on the port") \
+	X(DROP_ICMP_BAD_CSUM, "drop_icmp_bad_csum", "ICMP error about a session, with a bad checksum") \
 	/* TC egress */                                                            \
 	X(TC_TRANSLATED, "tc_translated", "source translated at egress")         \
 	X(TC_PASS, "tc_pass", "left untouched at egress")                         \
