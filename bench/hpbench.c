@@ -2,13 +2,17 @@
 /*
  * hpbench: the benchmark's packet tools, driven by bench/run.
  *
- *   hpbench gen  DEV FRAME [--seconds S | --count N] [--vary FLOWS,PORTS] OBJ
+ *   hpbench gen  DEV FRAME [--seconds S | --count N] [--vary FLOWS,PORTS]
+ *                [--bpf-stats] OBJ
  *       Offer FRAME out of DEV as fast as the CPU can: BPF_PROG_TEST_RUN with
  *       BPF_F_TEST_XDP_LIVE_FRAMES on gen.bpf.o (XDP_TX of every frame). Run
- *       it inside the sender's namespace, pinned to its core.
- *   hpbench cost HOOK TARGET FRAME --repeat N [--vary ...] [--dev DEV] OBJ
+ *       it inside the sender's namespace, pinned to its core. --bpf-stats
+ *       turns on the kernel's per-program run time while it runs.
+ *   hpbench cost HOOK TARGET FRAME --repeat N [--vary ...] [--dev DEV]
+ *                [--samples K] [--direct] OBJ
  *       Per-run ns of TARGET (a pinned program path, or floor / nop from
- *       OBJ) behind the template-restoring harness of cost.bpf.c.
+ *       OBJ) behind the template-restoring harness of cost.bpf.c, or run
+ *       directly (--direct, for programs that do not change the packet).
  *   hpbench rx   MAP
  *       Sum a pinned rx_count map over CPUs: packets, first and last time.
  *
@@ -227,9 +231,11 @@ static int cmd_gen(int argc, char **argv)
 		{ "seconds", required_argument, NULL, 's' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "vary", required_argument, NULL, 'v' },
+		{ "bpf-stats", no_argument, NULL, 'b' },
 		{},
 	};
 	double seconds = 0, t0, elapsed;
+	int stats_fd = -1;
 	uint64_t count = 0, sent = 0, chunk;
 	const char *vary = NULL;
 	struct hpb_tmpl tmpl = {};
@@ -245,6 +251,9 @@ static int cmd_gen(int argc, char **argv)
 			count = strtoull(optarg, NULL, 0);
 		else if (c == 'v')
 			vary = optarg;
+		else if (c == 'b')
+			/* run_time_ns/run_cnt of every program, while this fd is open */
+			stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 		else
 			return 2;
 	}
@@ -285,6 +294,8 @@ static int cmd_gen(int argc, char **argv)
 	printf("{\"sent\": %llu, \"seconds\": %.6f, \"pps\": %.0f}\n", (unsigned long long)sent, elapsed,
 	       sent / elapsed);
 	bpf_object__close(obj);
+	if (stats_fd >= 0)
+		close(stats_fd);
 	return 0;
 }
 
@@ -297,8 +308,10 @@ static int cmd_cost(int argc, char **argv)
 		{ "vary", required_argument, NULL, 'v' },
 		{ "dev", required_argument, NULL, 'd' },
 		{ "samples", required_argument, NULL, 'k' },
+		{ "direct", no_argument, NULL, 'D' },
 		{},
 	};
+	bool direct = false;
 	struct hpb_tmpl tmpl = {};
 	const char *vary = NULL, *dev = NULL, *hook, *target;
 	uint32_t repeat = 1000000, zero = 0, retval = 0;
@@ -315,6 +328,8 @@ static int cmd_cost(int argc, char **argv)
 			dev = optarg;
 		else if (c == 'k')
 			samples = atoi(optarg);
+		else if (c == 'D')
+			direct = true; /* no harness: only for programs that leave the packet alone */
 		else
 			return 2;
 	}
@@ -343,7 +358,7 @@ static int cmd_cost(int argc, char **argv)
 	if (bpf_map_update_elem(map_fd(obj, xdp ? "hpb_xdp_target" : "hpb_tc_target"), &zero, &target_fd,
 				BPF_ANY))
 		die("cannot tail-call %s (program type?)", target);
-	harness = prog_fd(obj, xdp ? "harness_xdp" : "harness_tc");
+	harness = direct ? target_fd : prog_fd(obj, xdp ? "harness_xdp" : "harness_tc");
 
 	printf("{\"ns\": [");
 	for (k = 0; k < samples; k++) {

@@ -71,7 +71,7 @@ _napi_thread() {
 
 # _bed_common: everything but the router's configuration.
 _bed_common() {
-	local p ifx mac
+	local p ifx mac ns dev port
 	BED_PINS=$HP_PIN_DIR/bench
 	mkdir -p "$BED_PINS"
 	_load switch switch && _load rx rx_count || return 1
@@ -116,7 +116,7 @@ _bed_common() {
 
 # _bed_router CONFIG: the router's part of the configuration.
 _bed_router() {
-	local cfg=$1 lan wan
+	local cfg=$1 lan wan i
 	case $cfg in
 	ceiling)
 		_load ceiling ceiling || return 1
@@ -199,9 +199,11 @@ nft_flowtable_reason() {
 		}
 	EOF
 	) && { in_ns router nft delete table ip hpbench_ft; return 0; }
-	if zcat /proc/config.gz 2>/dev/null | grep -q '^# CONFIG_NF_FLOW_TABLE is not set'; then
-		echo "kernel $(uname -r) is built without CONFIG_NF_FLOW_TABLE (nft: ${err##*: })"
+	err=$(echo "$err" | grep -m1 -o 'Error: .*')
+	# grep -c reads it all: with pipefail, -q would fail the pipe by SIGPIPE
+	if [ "$(zcat /proc/config.gz 2>/dev/null | grep -c '^# CONFIG_NF_FLOW_TABLE is not set')" -gt 0 ]; then
+		echo "kernel $(uname -r) is built without CONFIG_NF_FLOW_TABLE (nft: ${err#Error: })"
 	else
-		echo "nft cannot create a flowtable: ${err//$'\n'/ }"
+		echo "nft cannot create a flowtable: ${err#Error: }"
 	fi
 }

@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#
+# Live metrics of one configuration on a fresh test bed, sourced by bench/run
+# after bed.sh. Every sample is recorded with the router's own CPU time
+# (its NAPI threads' run time, bed_router_ns) next to the rate, because on
+# two shared cores the rate also measures the test bed and the neighbours.
+#
+#   live_config ROUND CONFIG     all live metrics of CONFIG, recorded
+
+# _gen NS FRAME ARGS...: run the generator in NS on the test bed's core.
+_gen() {
+	local ns=$1 frame=$2
+	shift 2
+	taskset -c "$BED_BED_CPU" nsenter --net="/run/netns/$PFX-$ns" -- \
+		timeout 120 "$HPBENCH" gen eth0 "$frame" "$@" "$BED_OBJ/gen.bpf.o"
+}
+
+# _udp ROUND CONFIG METRIC NS FRAME GEN-ARGS...: one UDP sample at the server.
+_udp() {
+	local round=$1 cfg=$2 metric=$3 ns=$4 frame=$5 r0 r1 gen rx
+	shift 5
+	# A first packet makes the session (or conntrack entry) outside the sample.
+	[ "$metric" = new_flows ] || _gen "$ns" "$frame" --count 16 >/dev/null || return 1
+	sleep 0.1
+	bed_rx >/dev/null || return 1
+	r0=$(bed_router_ns) || return 1
+	gen=$(_gen "$ns" "$frame" "$@") || return 1
+	sleep 0.3 # the last frames drain from the rings
+	r1=$(bed_router_ns) || return 1
+	rx=$(bed_rx) || return 1
+	record live "\"round\": $round, \"config\": \"$cfg\", \"metric\": \"$metric\", \"router_ns\": $((r1 - r0)), \"rx\": $rx, \"gen\": $gen"
+}
+
+# _tcp_crr ROUND CONFIG: connections per second through the hairpin.
+_tcp_crr() {
+	local round=$1 cfg=$2 r0 r1 out
+	hp_bg server crr.log taskset -c "$BED_BED_CPU" "$BED_OBJ/tcpcrr" server "$BED_CRR_PORT" 60
+	sleep 0.3
+	r0=$(bed_router_ns) || return 1
+	out=$(in_ns client taskset -c "$BED_BED_CPU" timeout $((T_CRR * 2 + 10)) "$BED_OBJ/tcpcrr" client "$PUB" "$BED_CRR_PORT" "$T_CRR" 4) || return 1
+	r1=$(bed_router_ns) || return 1
+	record live "\"round\": $round, \"config\": \"$cfg\", \"metric\": \"tcp_crr\", \"router_ns\": $((r1 - r0)), \"crr\": $out"
+}
+
+# _iperf ROUND CONFIG: TCP throughput through the hairpin.
+_iperf() {
+	local round=$1 cfg=$2 r0 r1 out bps
+	hp_bg server iperf.log taskset -c "$BED_BED_CPU" iperf3 -s -1 -p "$BED_UDP_PORT"
+	sleep 0.5
+	r0=$(bed_router_ns) || return 1
+	out=$(in_ns client taskset -c "$BED_BED_CPU" timeout $((T_IPERF * 2 + 10)) iperf3 -c "$PUB" -p "$BED_UDP_PORT" -t "$T_IPERF" -J) || return 1
+	r1=$(bed_router_ns) || return 1
+	bps=$(echo "$out" | "$PYTHON" -c 'import json,sys; e=json.load(sys.stdin)["end"]; print("%d %d" % (e["sum_received"]["bits_per_second"], e["sum_received"]["bytes"]))') || return 1
+	record live "\"round\": $round, \"config\": \"$cfg\", \"metric\": \"iperf3\", \"router_ns\": $((r1 - r0)), \"bps\": ${bps% *}, \"bytes\": ${bps#* }"
+}
+
+live_config() {
+	local round=$1 cfg=$2 dst=$PUB cm rm im wm
+	bed_up "$cfg" >/dev/null || return 1
+	# Plain forwarding has no NAT: the same streams go to the server itself.
+	[ "$cfg" = forward ] && dst=$SERVER
+	cm=$(mac_of client eth0) rm=$(mac_of router lan0)
+	im=$(mac_of inet eth0) wm=$(mac_of router wan0)
+
+	_udp "$round" "$cfg" udp_pps_hairpin client "$cm,$rm,udp,$CLIENT:40000,$dst:$BED_UDP_PORT" --seconds "$T_PPS" &&
+		_udp "$round" "$cfg" udp_pps_inet inet "$im,$wm,udp,$INET:40000,$dst:$BED_UDP_PORT" --seconds "$T_PPS" &&
+		_udp "$round" "$cfg" new_flows client "$cm,$rm,udp,$CLIENT:1024,$dst:$BED_UDP_PORT" \
+			--count "$NEW_FLOWS" --vary "$NEW_FLOWS,$NEW_FLOWS" || { bed_down; return 1; }
+	# The ceiling and plain forwarding translate nothing: no hairpin for TCP.
+	if [ "$cfg" != ceiling ] && [ "$cfg" != forward ]; then
+		_tcp_crr "$round" "$cfg" && _iperf "$round" "$cfg" || { bed_down; return 1; }
+	fi
+	if [ "${cfg%-*}" = hpx ]; then
+		hp stats --json | "$PYTHON" -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["counters"]))' >"$HP_TMP/stats.json" &&
+			record stats "\"round\": $round, \"config\": \"$cfg\", \"counters\": $(cat "$HP_TMP/stats.json")"
+	fi
+	bed_down
+}
+
+# profile_all OUT: where the router's time goes in the hairpin UDP stream,
+# for hairpin-xdp and nftables: perf on the router's core, and the kernel's
+# per-program run time (BPF_ENABLE_STATS) for the XDP programs.
+profile_all() {
+	local out=$1 cfg cm rm prog before after
+	for cfg in hpx-fast nft; do
+		bed_up "$cfg" >/dev/null || return 1
+		cm=$(mac_of client eth0) rm=$(mac_of router lan0)
+		_gen client "$cm,$rm,udp,$CLIENT:40000,$PUB:$BED_UDP_PORT" --count 16 >/dev/null
+		timeout 30 perf record -q -C "$BED_ROUTER_CPU" -o "$HP_TMP/perf.data" -- sleep 2.5 >/dev/null 2>&1 &
+		local perf_pid=$!
+		_gen client "$cm,$rm,udp,$CLIENT:40000,$PUB:$BED_UDP_PORT" --seconds 2 >/dev/null
+		wait "$perf_pid"
+		perf report -i "$HP_TMP/perf.data" --no-children --sort sym 2>/dev/null |
+			grep -v '^#' | grep '%' | head -25 >"$out/profile-$cfg.txt"
+		if [ "$cfg" = hpx-fast ]; then
+			prog=$HP_PINS/progs/xdp_ingress
+			before=$(bpftool prog show pinned "$prog" -j)
+			_gen client "$cm,$rm,udp,$CLIENT:40000,$PUB:$BED_UDP_PORT" --seconds 2 --bpf-stats >/dev/null
+			after=$(bpftool prog show pinned "$prog" -j)
+			record bpf_stats "\"config\": \"$cfg\", \"prog\": \"xdp_ingress\", \"before\": $before, \"after\": $after"
+		fi
+		bed_down
+	done
+}
