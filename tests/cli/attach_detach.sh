@@ -11,11 +11,6 @@ cli_setup attach
 veth_pair v0 v1 192.168.0.1/24
 veth_pair d0 d0p 198.51.100.1/24
 
-has_xdp() { in_ns ip -d link show dev "$1" | grep -q 'prog/xdp.*name xdp_ingress'; }
-has_filter() { in_ns tc filter show dev "$1" egress | grep -q 'handle 0x4850.*tc_egress'; }
-has_clsact() { in_ns tc qdisc show dev "$1" | grep -q clsact; }
-no_trace() { ! has_xdp "$1" && ! has_filter "$1" && ! has_clsact "$1"; }
-
 # Before attach: the state checks must be able to see "nothing".
 check "precondition: no XDP, filter or pins" eval '! has_xdp v0 && ! has_filter v0 && [ ! -e "$PIN" ]'
 

@@ -19,8 +19,19 @@
 #   expect_fail NAME RE ARGS...
 #                           the tool fails with exactly one stderr line
 #                           matching RE, and the state snapshot is unchanged
-#   snapshot                pins, XDP programs, qdiscs and filters of $NS
+#   snapshot                pins, XDP programs, qdiscs and filters of $NS, and
+#                           the rule maps (hp_forwards, hp_allow)
+#   fwd_entries, allow_entries
+#                           those two maps as sorted readable lines
+#   lines_equal WANT GOT    equal, else $WHY shows both
+#   hexb PYEXPR, ip4 ADDR   bytes for bpftool from a python struct expression
+#   session KEY... XLAT... STATE FLAGS RULE AGE_S
+#                           write one hp_sessions entry
+#   possible_cpus           how many values a per-CPU map entry has
 #   asan_report             ok/not ok: no sanitizer report in any run
+#   has_xdp, has_filter, has_clsact, no_trace, xdp_mode_of DEV
+#                           our XDP program, TC filter, a clsact, none of
+#                           them, the XDP mode (xdp, xdpgeneric) on DEV in $NS
 
 set -uo pipefail
 
@@ -112,10 +123,21 @@ check() {
 	fi
 }
 
-# Pins, XDP programs and tc state of $NS: equal before and after a failed
-# command means it changed nothing.
+# map_dump MAP: its entries as sorted JSON lines (hash order is no state).
+map_dump() {
+	[ -e "$PIN/maps/$1" ] || return 0
+	bpftool -j map dump pinned "$PIN/maps/$1" | python3 -c '
+import json, sys
+for line in sorted(json.dumps(e.get("formatted", e), sort_keys=True) for e in json.load(sys.stdin)):
+    print(line)'
+}
+
+# Pins, XDP programs, tc state of $NS and the rules: equal before and after
+# a failed command means it changed nothing.
 snapshot() {
 	find "$PIN" 2>/dev/null | sort
+	map_dump hp_forwards
+	map_dump hp_allow
 	in_ns ip -d link show | grep -E '^[0-9]+:|prog/xdp' | sed 's/ load_time [0-9]*//'
 	local dev
 	for dev in $(in_ns ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1); do
@@ -123,6 +145,79 @@ snapshot() {
 		in_ns tc filter show dev "$dev" egress
 	done
 }
+
+# Decoders for fwd_entries and allow_entries (bpftool prints the __be32 and
+# __be16 fields as host-order numbers).
+MAP_PY='
+import json, signal, socket, struct, sys
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # grep -q may stop reading
+def ip(v): return socket.inet_ntoa(struct.pack("=I", v))
+def port(v): return socket.ntohs(v)
+def proto(v): return {6: "tcp", 17: "udp"}.get(v, "?")
+entries = [e.get("formatted", e) for e in json.load(sys.stdin)]
+'
+
+# "tcp 203.0.113.4:8000 192.168.0.2:9000 rule=0 ext=8000-8010 int=9000-9010
+# hairpin=0 flags=0" for each hp_forwards entry, by protocol, address, port.
+fwd_entries() {
+	bpftool -j map dump pinned "$PIN/maps/hp_forwards" | python3 -c "$MAP_PY"'
+rows = []
+for e in entries:
+    k, v = e["key"], e["value"]
+    rows.append(((k["proto"], socket.ntohl(k["ext_addr"]), port(k["ext_port"])),
+        "%s %s:%d %s:%d rule=%d ext=%d-%d int=%d-%d hairpin=%d flags=%d" % (
+        proto(k["proto"]), ip(k["ext_addr"]), port(k["ext_port"]), ip(v["int_addr"]),
+        port(v["int_port"]), v["rule_id"], v["ext_port_first"], v["ext_port_last"],
+        v["int_port_first"], v["int_port_last"], v["hairpin"], v["flags"])))
+for _, line in sorted(rows):
+    print(line)'
+}
+
+# "rule=1 198.51.100.0/24" for each hp_allow entry, by rule, address.
+allow_entries() {
+	bpftool -j map dump pinned "$PIN/maps/hp_allow" | python3 -c "$MAP_PY"'
+rows = []
+for e in entries:
+    k = e["key"]
+    rows.append(((socket.ntohl(k["rule_id"]), socket.ntohl(k["addr"]), k["prefixlen"]),
+        "rule=%d %s/%d value=%d" % (socket.ntohl(k["rule_id"]), ip(k["addr"]),
+        k["prefixlen"] - 32, e["value"])))
+for _, line in sorted(rows):
+    print(line)'
+}
+
+# hex BYTES for bpftool from a python struct expression.
+hexb() { python3 -c "import socket, struct, time; print('hex', ' '.join('%02x' % b for b in $1))"; }
+ip4() { echo "socket.inet_aton('$1')"; }
+
+# session KEY(s d sp dp proto) XLAT(s d sp dp) STATE FLAGS RULE AGE_S
+session() {
+	local now="time.clock_gettime_ns(time.CLOCK_MONOTONIC)"
+	# shellcheck disable=SC2046 # hexb prints "hex" and the bytes as words
+	bpftool map update pinned "$PIN/maps/hp_sessions" \
+		key $(hexb "$(ip4 "$1") + $(ip4 "$2") + struct.pack('!HH', $3, $4) + struct.pack('=B3x', $5)") \
+		value $(hexb "$(ip4 "$6") + $(ip4 "$7") + struct.pack('!HH', $8, $9) + struct.pack('=BBHQ', ${10}, ${11}, ${12}, $now - ${13} * 10**9)")
+}
+
+possible_cpus() {
+	python3 -c "
+n = 0
+for part in open('/sys/devices/system/cpu/possible').read().strip().split(','):
+    lo, _, hi = part.partition('-')
+    n += int(hi or lo) - int(lo) + 1
+print(n)"
+}
+
+lines_equal() {
+	[ "$1" = "$2" ] ||
+		{ WHY="want [$(head -c 300 <<<"$1" | tr '\n' '|')] got [$(head -c 300 <<<"$2" | tr '\n' '|')]"; return 1; }
+}
+
+has_xdp() { in_ns ip -d link show dev "$1" | grep -q 'prog/xdp.*name xdp_ingress'; }
+has_filter() { in_ns tc filter show dev "$1" egress | grep -q 'handle 0x4850.*tc_egress'; }
+has_clsact() { in_ns tc qdisc show dev "$1" | grep -q clsact; }
+no_trace() { ! has_xdp "$1" && ! has_filter "$1" && ! has_clsact "$1"; }
+xdp_mode_of() { in_ns ip -d link show dev "$1" | grep -oE '\b(xdpgeneric|xdp|xdpdrv)\b' | head -1; }
 
 stderr_lines() { grep -c '' "$ERR"; }
 

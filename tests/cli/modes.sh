@@ -17,8 +17,6 @@ in_ns ip link add v0 type veth peer name v1 netns "$PFX-peer"
 in_ns ip link set v0 up
 ip -n "$PFX-peer" link set v1 up
 
-xdp_mode_of() { in_ns ip -d link show dev "$1" | grep -oE '\b(xdpgeneric|xdp|xdpdrv)\b' | head -1; }
-
 expect_fail "--mode native on a bridge fails with a hint" \
 	'br0: native XDP not available.*try --mode generic' attach br0 --mode native
 check "--mode native failure left no pin root" eval '[ ! -e "$PIN" ]'
