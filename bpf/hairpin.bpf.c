@@ -22,6 +22,7 @@
 #include "lib/frag.h"
 #include "lib/icmp.h"
 #include "lib/forward.h"
+#include "lib/rules.h"
 
 #define TC_ACT_OK 0
 #define TC_ACT_SHOT 2
@@ -35,98 +36,6 @@ static __always_inline int hp_xdp_verdict(__u32 counter)
 	if (counter >= HP_DROP_TABLE_FULL && counter <= HP_DROP_ICMP_BAD_CSUM)
 		return XDP_DROP;
 	return XDP_PASS;
-}
-
-/*
- * The hairpin SNAT source for a new flow of @rule, or 0 when the flow is not
- * hairpinned (it leaves by another port, or the rule turned hairpin off).
- */
-static __always_inline int hp_hairpin_source(struct xdp_md *ctx, const struct hp_packet *pkt,
-					     const struct hp_forward *rule, __be32 *snat_addr)
-{
-	__u32 ifindex = ctx->ingress_ifindex;
-	const struct hp_iface *in = bpf_map_lookup_elem(&hp_ifaces, &ifindex);
-
-	*snat_addr = 0;
-	if (rule->hairpin == HP_HAIRPIN_OFF || !hp_leaves_by_ingress(ctx, pkt, rule->int_addr, in))
-		return HP_CONTINUE;
-	if (rule->hairpin == HP_HAIRPIN_EXTERNAL)
-		*snat_addr = pkt->key.tuple.daddr;
-	else if (in)
-		*snat_addr = in->addr;
-	return *snat_addr ? HP_CONTINUE : HP_DROP_NO_SNAT_ADDR;
-}
-
-/* Is @saddr in the rule's allow list? Others pass as if no rule existed. */
-static __always_inline bool hp_source_allowed(const struct hp_forward *rule, __be32 saddr)
-{
-	struct hp_allow_key k = {
-		.prefixlen = 64,
-		.rule_id = bpf_htonl(rule->rule_id),
-		.addr = saddr,
-	};
-
-	return bpf_map_lookup_elem(&hp_allow, &k) != NULL;
-}
-
-/* A session for a packet that has none: from a forward rule, if one matches. */
-static __always_inline int hp_session_new(struct xdp_md *ctx, const struct hp_config *cfg,
-					  const struct hp_packet *pkt, __u64 now, struct hp_session **s)
-{
-	struct hp_forward_key fk = {
-		.ext_addr = pkt->key.tuple.daddr,
-		.ext_port = pkt->key.tuple.dport,
-		.proto = pkt->key.proto,
-	};
-	const struct hp_forward *rule;
-	__be32 snat_addr;
-	int ret;
-
-	rule = bpf_map_lookup_elem(&hp_forwards, &fk);
-	if (!rule)
-		return HP_PASS_NO_MATCH;
-	if ((rule->flags & HP_FWF_ALLOWLIST) && !hp_source_allowed(rule, pkt->key.tuple.saddr))
-		return HP_PASS_NOT_ALLOWED;
-	/* A flow starts with a SYN; anything else is not ours to pick up. */
-	if (pkt->key.proto == IPPROTO_TCP &&
-	    (pkt->tcp_flags & (HP_TCP_SYN | HP_TCP_ACK | HP_TCP_RST)) != HP_TCP_SYN)
-		return HP_PASS_NOT_SYN;
-	ret = hp_hairpin_source(ctx, pkt, rule, &snat_addr);
-	if (ret != HP_CONTINUE)
-		return ret;
-	ret = hp_session_create(cfg, pkt, rule, snat_addr, now, s);
-	if (ret != HP_CONTINUE)
-		return ret;
-	hp_count(HP_SESSION_CREATED);
-	hp_gc_arm();
-	return HP_CONTINUE;
-}
-
-/*
- * The live session of @pkt, or a new one. A dead session is removed: its
- * original tuple may start a new flow, its reply is passed on untouched.
- */
-static __always_inline int hp_session_get(struct xdp_md *ctx, const struct hp_config *cfg,
-					  const struct hp_packet *pkt, __u64 now, struct hp_session **s,
-					  bool *created)
-{
-	struct hp_session *found = bpf_map_lookup_elem(&hp_sessions, &pkt->key);
-
-	*created = false;
-	if (found && !hp_session_dead(cfg, &pkt->key, found, now)) {
-		*s = found;
-		return HP_CONTINUE;
-	}
-	if (found) {
-		bool reply = found->flags & HP_SF_REPLY;
-
-		hp_session_remove(&pkt->key, found);
-		if (reply)
-			return HP_PASS_EXPIRED_REPLY;
-		hp_count(HP_SESSION_REPLACED);
-	}
-	*created = true;
-	return hp_session_new(ctx, cfg, pkt, now, s);
 }
 
 /* TCP/UDP: the session walk. */
