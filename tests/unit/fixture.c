@@ -206,6 +206,10 @@ static bool fill_maps(struct fx *fx, const struct fx_opts *o)
 			.int_port = htons(rules[r].int_port),
 			.hairpin = rules[r].hairpin,
 			.rule_id = r,
+			.ext_port_first = rules[r].ext_port,
+			.ext_port_last = rules[r].ext_port,
+			.int_port_first = rules[r].int_port,
+			.int_port_last = rules[r].int_port,
 		};
 		if (!ASSERT_OK(bpf_map_update_elem(fx->forwards, &k, &v,
 						   BPF_NOEXIST),

@@ -95,6 +95,8 @@ static size_t build_l4(const struct pkt_spec *s, __u8 *l4, __u8 proto)
 	}
 	for (size_t i = 0; i < s->payload; i++)
 		l4[hlen + i] = (__u8)(i * 7 + 3);
+	if (s->word0 && s->payload >= 2)
+		put16(l4 + hlen, s->word0);
 	return hlen + s->payload;
 }
 
@@ -256,8 +258,10 @@ static const char *parse(const __u8 *f, size_t len, struct layout *l)
 {
 	size_t off = ETH_HLEN_;
 
-	if (len < off + 20 || get16(f + 12) != ETH_P_IP)
-		return "not an untagged IPv4 frame";
+	if (len >= off + VLAN_HLEN && get16(f + 12) == ETH_P_8021Q)
+		off += VLAN_HLEN; /* one 802.1Q tag */
+	if (len < off + 20 || get16(f + off - 2) != ETH_P_IP)
+		return "not an IPv4 frame";
 	l->iph = f + off;
 	l->ihl = (l->iph[0] & 0xf) * 4u;
 	if (l->ihl < 20 || len < off + l->ihl)
@@ -268,6 +272,8 @@ static const char *parse(const __u8 *f, size_t len, struct layout *l)
 	l->proto = l->iph[9];
 	l->l4 = l->iph + l->ihl;
 	l->l4_len = get16(l->iph + 2) - l->ihl;
+	if (get16(l->iph + 6) & 0x1fff)
+		return NULL; /* a later fragment: no L4 header */
 	if (l->proto != IPPROTO_TCP && l->proto != IPPROTO_UDP)
 		return "not TCP or UDP";
 	if (l->l4_len < (l->proto == IPPROTO_TCP ? TCP_HLEN : UDP_HLEN))
@@ -293,8 +299,8 @@ const char *verify_l4_csum(const __u8 *f, size_t len)
 	const char *err = parse(f, len, &l);
 	__u8 pseudo[12];
 
-	if (err)
-		return err;
+	if (err || (get16(l.iph + 6) & 0x1fff))
+		return err; /* a later fragment carries no L4 checksum */
 	if (l.proto == IPPROTO_UDP && get16(l.l4 + 6) == 0)
 		return NULL; /* no checksum */
 	memcpy(pseudo, l.iph + 12, 8);
@@ -315,12 +321,33 @@ const char *verify_l4_partial(const __u8 *f, size_t len)
 	const char *err = parse(f, len, &l);
 	size_t off;
 
-	if (err)
+	if (err || (get16(l.iph + 6) & 0x1fff))
 		return err;
 	off = l.proto == IPPROTO_TCP ? 16 : 6;
 	return get16(l.l4 + off) == fold(sum_pseudo(l.iph, (__u16)l.l4_len)) ?
 		       NULL :
 		       "partial L4 checksum is not the pseudo-header sum";
+}
+
+__u16 pkt_zero_sum_word(const __u8 *f, size_t len)
+{
+	struct layout l;
+	size_t hlen;
+	__u32 c, p;
+
+	if (parse(f, len, &l) || (get16(l.iph + 6) & 0x1fff))
+		return 0;
+	hlen = l.proto == IPPROTO_TCP ? TCP_HLEN : UDP_HLEN;
+	if (l.l4_len < hlen + 2)
+		return 0;
+	/*
+	 * The checksum is c = ~S. Replacing the first payload word p by w
+	 * makes the sum S - p + w; for it to be 0xffff (checksum 0),
+	 * w = ~S + p = c + p in one's complement.
+	 */
+	c = get16(l.l4 + (l.proto == IPPROTO_TCP ? 16 : 6));
+	p = get16(l.l4 + hlen);
+	return fold(c + p);
 }
 
 /* ---- comparison with field names ---- */

@@ -52,6 +52,7 @@ struct pkt_spec {
 	__u8 tcp_flags;	 /* TH_* bits, byte 13 of the TCP header */
 	__u8 doff;	 /* 0: 5; set to lie about the header */
 	__u16 payload;	 /* payload bytes (a fixed pattern) */
+	__u16 word0;	 /* non-zero: the first payload word, big-endian */
 	enum l4_csum csum;
 	__u8 pad;	 /* zero bytes after the IP datagram (Ethernet padding) */
 	__u16 truncate;	 /* non-zero: cut the frame to this many bytes */
@@ -89,6 +90,12 @@ size_t pkt_build(const struct pkt_spec *s, __u8 *buf);
 /* @in with @e applied; @snat_port replaces PORT_SNAT. */
 struct pkt_spec pkt_apply(const struct pkt_spec *in, const struct pkt_edit *e,
 			  __u16 snat_port);
+/*
+ * For a frame with a full L4 checksum: the first payload word that makes
+ * that checksum compute to 0 (0 when the frame cannot have one).
+ */
+__u16 pkt_zero_sum_word(const __u8 *frame, size_t len);
+
 /* Replace PORT_SNAT markers in a spec's ports. */
 void pkt_resolve(struct pkt_spec *s, __u16 snat_port);
 

@@ -26,6 +26,12 @@ struct step {
 	struct pkt_spec in; /* in.dmac == NULL ends the list */
 	__u32 verdict;	    /* XDP_* or TC_ACT_* */
 	bool untouched;	    /* the frame must come out as it went in */
+	/*
+	 * Pick the first payload word so that the translated segment sums
+	 * to 0xffff: its checksum computes to 0, which UDP must send as
+	 * 0xffff (RFC 768) and TCP as 0 (in.payload >= 2, snat known).
+	 */
+	bool zero_csum;
 	struct pkt_edit out;
 };
 
@@ -43,7 +49,7 @@ struct sess_expect {
 	__u32 age;
 };
 
-/* val == 0 ends the list; counters not listed must be 0. */
+/* Entries with val == 0 are ignored; counters not listed must be 0. */
 struct cnt_expect {
 	enum hp_counter id;
 	__u64 val;
@@ -73,7 +79,7 @@ void register_scripts(const struct script *s, size_t n);
 
 /*
  * Check one entry of @map_fd against @e (PORT_SNAT resolved to @snat);
- * @loose checks only the rewrite, rule and direction flags.
+ * @loose checks only the rewrite (all an hp_egress entry carries).
  */
 bool expect_entry(int map_fd, const char *map_name,
 		  const struct sess_expect *e, __u16 snat, __u64 t0, bool loose);

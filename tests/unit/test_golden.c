@@ -2,7 +2,7 @@
 /*
  * Golden fixtures for single flows: traffic that must pass untouched, the
  * fast path (DNAT of a new flow, hairpin DNAT+SNAT, reply un-DNAT/un-SNAT)
- * and checksum handling (full, partial, UDP zero, IP options, odd lengths).
+ * and checksum handling (full, partial, UDP zero, odd lengths, padding).
  */
 #include "cases.h"
 
@@ -21,13 +21,18 @@ static const struct script untouched[] = {
 		  FROM_INET(.daddr = IP4(203, 0, 113, 5)), PASS_NO_MATCH),
 	UNTOUCHED("ipv6", FROM_INET(.ethertype = ETH_P_IPV6), PASS_NOT_IPV4),
 	UNTOUCHED("arp", FROM_INET(.ethertype = ETH_P_ARP), PASS_NOT_IPV4),
-	UNTOUCHED("vlan", FROM_INET(.vlan_id = 10), PASS_NOT_IPV4),
-	UNTOUCHED("icmp", FROM_INET(.proto = IPPROTO_ICMP), PASS_NOT_TCP_UDP),
-	UNTOUCHED("first_fragment", FROM_INET(.frag_off = IP_MF_FLAG),
+	UNTOUCHED("vlan_no_rule", FROM_INET(.vlan_id = 10, .dport = 22),
+		  PASS_NO_MATCH),
+	UNTOUCHED("vlan_ipv6", FROM_INET(.vlan_id = 10, .ethertype = ETH_P_IPV6),
+		  PASS_NOT_IPV4),
+	/* echo to the public address is the router's own business */
+	UNTOUCHED("icmp_echo", FROM_INET(.proto = IPPROTO_ICMP), PASS_ICMP),
+	UNTOUCHED("gre", FROM_INET(.proto = 47), PASS_NOT_TCP_UDP),
+	/* later fragments of no datagram seen: they overtook their first */
+	UNTOUCHED("middle_fragment_alone",
+		  FROM_INET(.frag_off = IP_MF_FLAG | 100), PASS_FRAGMENT),
+	UNTOUCHED("last_fragment_alone", FROM_INET(.frag_off = 185),
 		  PASS_FRAGMENT),
-	UNTOUCHED("middle_fragment", FROM_INET(.frag_off = IP_MF_FLAG | 100),
-		  PASS_FRAGMENT),
-	UNTOUCHED("last_fragment", FROM_INET(.frag_off = 185), PASS_FRAGMENT),
 	UNTOUCHED("truncated_ipv4", FROM_INET(.truncate = 14 + 12),
 		  PASS_MALFORMED),
 	UNTOUCHED("ihl_4", FROM_INET(.ihl = 4), PASS_MALFORMED),
@@ -194,12 +199,8 @@ static const struct script fast[] = {
 	/* Ethernet padding after the datagram: lengths come from tot_len */
 	INET_FAST("padded", FROM_INET(.pad = 6)),
 	INET_FAST("udp_padded", INET_UDP(.payload = 2, .pad = 8), .dport = 5353),
-	INET_FAST("ip_options", FROM_INET(.opt_words = 1, .payload = 10)),
-	INET_FAST("ip_options_3", FROM_INET(.opt_words = 3, .payload = 7)),
 	INET_FAST("udp_csum_zero", INET_UDP(.csum = CSUM_ZERO), .dport = 5353),
 	INET_FAST("udp_odd_payload", INET_UDP(.payload = 13), .dport = 5353),
-	INET_FAST("udp_ip_options", INET_UDP(.opt_words = 2), .dport = 5353),
-	HAIRPIN_FAST("ip_options", FROM_CLIENT(.opt_words = 1, .payload = 20)),
 	HAIRPIN_FAST("udp", FROM_CLIENT(.proto = IPPROTO_UDP, .dport = 53,
 					.payload = 21),
 		     .dport = 5353),
@@ -207,6 +208,39 @@ static const struct script fast[] = {
 		     FROM_CLIENT(.proto = IPPROTO_UDP, .dport = 53,
 				 .payload = 21, .csum = CSUM_ZERO),
 		     .dport = 5353),
+};
+
+/*
+ * Segments whose translated checksum computes to 0 (see struct step's
+ * zero_csum): UDP must carry 0xffff, TCP 0, on every path.
+ */
+#define ZERO_SUM(nm, ifc, pkt, verd, fast_cnt, ...)                          \
+	{ .name = "csum_computes_zero_" nm,                                  \
+	  .steps = { { .hook = HOOK_XDP, .iface = ifc, .in = pkt,           \
+		       .verdict = verd, .zero_csum = true,                   \
+		       .out = { __VA_ARGS__ } } },                           \
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(fast_cnt, 1) },        \
+	  .n_sessions = 2 }
+
+static const struct script zero_sum[] = {
+	ZERO_SUM("udp", IF_WAN, INET_UDP(), XDP_REDIRECT, XDP_FAST_REDIRECT,
+		 FWD_TO_SERVER, .daddr = SERVER, .dport = 5353),
+	ZERO_SUM("tcp", IF_WAN, FROM_INET(.payload = 10), XDP_REDIRECT,
+		 XDP_FAST_REDIRECT, FWD_TO_SERVER, .daddr = SERVER),
+	ZERO_SUM("udp_hairpin", IF_LAN,
+		 FROM_CLIENT(.proto = IPPROTO_UDP, .dport = 53, .payload = 6),
+		 XDP_TX, XDP_FAST_TX, FWD_TO_SERVER, SNAT_LAN, .daddr = SERVER,
+		 .dport = 5353),
+	/* finishing a partial checksum that computes to 0 */
+	{ .name = "csum_computes_zero_udp_partial",
+	  .steps = { { .hook = HOOK_XDP, .iface = IF_WAN,
+		       .in = INET_UDP(.csum = CSUM_PARTIAL),
+		       .verdict = XDP_REDIRECT, .zero_csum = true,
+		       .out = { FWD_TO_SERVER, .daddr = SERVER, .dport = 5353,
+				.csum_to = TO_FULL } } },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1),
+			CNT(CSUM_PARTIAL_FINISHED, 1) },
+	  .n_sessions = 2 },
 };
 
 /*
@@ -227,10 +261,6 @@ static const struct script partial[] = {
 		     XDP_REDIRECT, XDP_FAST_REDIRECT, FWD_TO_SERVER),
 	PARTIAL_FAST("tcp_odd", IF_WAN,
 		     FROM_INET(.csum = CSUM_PARTIAL, .payload = 41),
-		     XDP_REDIRECT, XDP_FAST_REDIRECT, FWD_TO_SERVER),
-	PARTIAL_FAST("tcp_ip_options", IF_WAN,
-		     FROM_INET(.csum = CSUM_PARTIAL, .opt_words = 2,
-			       .payload = 5),
 		     XDP_REDIRECT, XDP_FAST_REDIRECT, FWD_TO_SERVER),
 	PARTIAL_FAST("tcp_padded", IF_WAN,
 		     FROM_INET(.csum = CSUM_PARTIAL, .pad = 6), XDP_REDIRECT,
@@ -253,9 +283,93 @@ static const struct script partial[] = {
 		     .dport = 5353),
 };
 
+/*
+ * Fragments: the first carries the ports and goes through its session;
+ * later ones (no L4 header: their checksum field is payload, left 0 here)
+ * follow the addresses their first was given.
+ */
+#define FIRST_FRAG .frag_off = IP_MF_FLAG, .payload = 16
+#define LATER_FRAG .frag_off = 3, .payload = 4, .csum = CSUM_ZERO
+
+static const struct script frags[] = {
+	{ .name = "frag_first_translated",
+	  .steps = { XDP_STEP(IF_WAN, FROM_INET(FIRST_FRAG), XDP_REDIRECT,
+			      FWD_TO_SERVER, .daddr = SERVER) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1) },
+	  .n_sessions = 2 },
+	{ .name = "frag_later_follows_first",
+	  .steps = { XDP_STEP(IF_WAN, FROM_INET(FIRST_FRAG), XDP_REDIRECT,
+			      FWD_TO_SERVER, .daddr = SERVER),
+		     XDP_STEP(IF_WAN, FROM_INET(LATER_FRAG), XDP_REDIRECT,
+			      FWD_TO_SERVER, .daddr = SERVER) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 2),
+			CNT(FRAG_TRANSLATED, 1) },
+	  .n_sessions = 2 },
+	{ .name = "frag_later_follows_first_hairpin",
+	  .steps = { XDP_STEP(IF_LAN, FROM_CLIENT(FIRST_FRAG), XDP_TX,
+			      FWD_TO_SERVER, SNAT_LAN, .daddr = SERVER),
+		     XDP_STEP(IF_LAN, FROM_CLIENT(LATER_FRAG), XDP_TX,
+			      FWD_TO_SERVER, .saddr = LAN_ROUTER,
+			      .daddr = SERVER) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_TX, 2),
+			CNT(FRAG_TRANSLATED, 1) },
+	  .n_sessions = 2 },
+	/* another datagram (IP id) of the same flow knows no addresses */
+	{ .name = "frag_later_other_id_untouched",
+	  .steps = { XDP_STEP(IF_WAN, FROM_INET(FIRST_FRAG), XDP_REDIRECT,
+			      FWD_TO_SERVER, .daddr = SERVER),
+		     XDP_SAME(IF_WAN, FROM_INET(LATER_FRAG, .ip_id = 0x4321),
+			      XDP_PASS) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1),
+			CNT(PASS_FRAGMENT, 1) },
+	  .n_sessions = 2 },
+	/* slow path: TC finishes both fragments' source */
+	{ .name = "frag_slow_hairpin_tc",
+	  .opts = { .cfg_flags = HP_CF_NO_FAST_PATH },
+	  .steps = { XDP_STEP(IF_LAN, FROM_CLIENT(FIRST_FRAG), XDP_PASS,
+			      .daddr = SERVER),
+		     XDP_STEP(IF_LAN, FROM_CLIENT(LATER_FRAG), XDP_PASS,
+			      .daddr = SERVER),
+		     TC_STEP(IF_LAN,
+			     FROM_CLIENT(FIRST_FRAG, .dmac = mac_server,
+					 .smac = mac_lan, .daddr = SERVER,
+					 .ttl = 63),
+			     SNAT_LAN),
+		     TC_STEP(IF_LAN,
+			     FROM_CLIENT(LATER_FRAG, .dmac = mac_server,
+					 .smac = mac_lan, .daddr = SERVER,
+					 .ttl = 63),
+			     .saddr = LAN_ROUTER) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_SLOW_PASS, 2),
+			CNT(SLOW_FORCED, 2), CNT(FRAG_TRANSLATED, 1),
+			CNT(TC_TRANSLATED, 2) },
+	  .n_sessions = 2, .n_egress = 1 },
+};
+
+/* 802.1Q: the fib answers for the trunk, so tagged frames go slow */
+static const struct script vlan[] = {
+	{ .name = "vlan_slow_path",
+	  .steps = { XDP_STEP(IF_WAN, FROM_INET(.vlan_id = 10), XDP_PASS,
+			      .daddr = SERVER) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_SLOW_PASS, 1),
+			CNT(SLOW_VLAN, 1) },
+	  .n_sessions = 2 },
+	{ .name = "vlan_slow_path_hairpin_partial",
+	  .steps = { XDP_STEP(IF_LAN,
+			      FROM_CLIENT(.vlan_id = 7, .csum = CSUM_PARTIAL,
+					  .payload = 9),
+			      XDP_PASS, .daddr = SERVER) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_SLOW_PASS, 1),
+			CNT(SLOW_VLAN, 1) },
+	  .n_sessions = 2, .n_egress = 1 },
+};
+
 void register_golden_tests(void)
 {
 	REGISTER(untouched);
 	REGISTER(fast);
 	REGISTER(partial);
+	REGISTER(zero_sum);
+	REGISTER(frags);
+	REGISTER(vlan);
 }

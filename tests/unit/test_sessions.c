@@ -17,35 +17,38 @@
 			     .tcp_flags = flags),                            \
 		 XDP_REDIRECT, FWD_TO_INET, .saddr = PUBLIC)
 
-#define STATES(nm, packets, st, fl, ...)                                     \
+/* @est, @clo, @reo: transitions counted (tcp_established, _closing, ...) */
+#define STATES(nm, packets, st, fl, est, clo, reo, ...)                      \
 	{ .name = "state_" nm, .steps = { __VA_ARGS__ },                     \
 	  .counters = { CNT(SESSION_CREATED, 1),                             \
-			CNT(XDP_FAST_REDIRECT, packets) },                   \
+			CNT(XDP_FAST_REDIRECT, packets),                     \
+			CNT(TCP_ESTABLISHED, est), CNT(TCP_CLOSING, clo),    \
+			CNT(TCP_REOPENED, reo) },                            \
 	  .n_sessions = 2,                                                   \
 	  .sessions = { INET_ORIG(st, fl), INET_REPLY(st, fl) },             \
 	  .rule = RULE_WEB, .rule_packets = packets, .rule_sessions = 1 }
 
 static const struct script states[] = {
-	STATES("syn_retransmit", 2, SYN_SENT, 0, IN_FWD(TH_SYN), IN_FWD(TH_SYN)),
+	STATES("syn_retransmit", 2, SYN_SENT, 0, 0, 0, 0, IN_FWD(TH_SYN), IN_FWD(TH_SYN)),
 	/* no reply seen yet: an ACK does not establish */
-	STATES("ack_before_reply", 2, SYN_SENT, 0, IN_FWD(TH_SYN),
+	STATES("ack_before_reply", 2, SYN_SENT, 0, 0, 0, 0, IN_FWD(TH_SYN),
 	       IN_FWD(TH_ACK)),
-	STATES("established", 3, ESTAB, HP_SF_SEEN_REPLY, IN_FWD(TH_SYN),
+	STATES("established", 3, ESTAB, HP_SF_SEEN_REPLY, 1, 0, 0, IN_FWD(TH_SYN),
 	       IN_REPLY(TH_SYN | TH_ACK), IN_FWD(TH_ACK)),
-	STATES("fin_closing", 4, CLOSING, HP_SF_SEEN_REPLY, IN_FWD(TH_SYN),
+	STATES("fin_closing", 4, CLOSING, HP_SF_SEEN_REPLY, 1, 1, 0, IN_FWD(TH_SYN),
 	       IN_REPLY(TH_SYN | TH_ACK), IN_FWD(TH_ACK),
 	       IN_FWD(TH_FIN | TH_ACK)),
-	STATES("reply_fin_closing", 4, CLOSING, HP_SF_SEEN_REPLY,
+	STATES("reply_fin_closing", 4, CLOSING, HP_SF_SEEN_REPLY, 1, 1, 0,
 	       IN_FWD(TH_SYN), IN_REPLY(TH_SYN | TH_ACK), IN_FWD(TH_ACK),
 	       IN_REPLY(TH_FIN | TH_ACK)),
-	STATES("rst_closing", 2, CLOSING, HP_SF_SEEN_REPLY, IN_FWD(TH_SYN),
+	STATES("rst_closing", 2, CLOSING, HP_SF_SEEN_REPLY, 0, 1, 0, IN_FWD(TH_SYN),
 	       IN_REPLY(TH_RST | TH_ACK)),
 	/* the client reuses the 4-tuple of a closing flow */
-	STATES("syn_reopens_closing", 5, SYN_SENT, 0, IN_FWD(TH_SYN),
+	STATES("syn_reopens_closing", 5, SYN_SENT, 0, 1, 1, 1, IN_FWD(TH_SYN),
 	       IN_REPLY(TH_SYN | TH_ACK), IN_FWD(TH_ACK),
 	       IN_FWD(TH_FIN | TH_ACK), IN_FWD(TH_SYN)),
 	/* after closing, data still flows until the entries expire */
-	STATES("closing_still_translates", 5, CLOSING, HP_SF_SEEN_REPLY,
+	STATES("closing_still_translates", 5, CLOSING, HP_SF_SEEN_REPLY, 1, 1, 0,
 	       IN_FWD(TH_SYN), IN_REPLY(TH_SYN | TH_ACK), IN_FWD(TH_ACK),
 	       IN_FWD(TH_FIN | TH_ACK), IN_REPLY(TH_ACK)),
 };
