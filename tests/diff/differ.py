@@ -24,6 +24,7 @@ import os
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from hpdiff import accepted as A  # noqa: E402
 from hpdiff import cases as C  # noqa: E402
 from hpdiff import packet as P  # noqa: E402
 
@@ -44,12 +45,17 @@ def title(c, origin):
     return "%s, %s" % (c.name, C.ORIGIN_TEXT[origin])
 
 
-def run_case(twin, c, ci, oi, origin):
+def run_case(twin, c, ci, oi, origin, counters=()):
+    """One case in one twin; run.counters: how much each of `counters`
+    (hairpin-xdp counter names) rose meanwhile."""
+    before = twin.counters() if counters else {}
     run = C.Run(twin, ci * 4 + oi)
     try:
         c.fn(run, origin, 40000 + ci * 16 + oi * 4)
     except C.Abort as e:
         run.abort = "after step %d: %s" % (len(run.steps), e)
+    after = twin.counters() if counters else {}
+    run.counters = {k: after[k] - before[k] if k in after and k in before else None for k in counters}
     return run
 
 
@@ -61,8 +67,9 @@ def _group(step):
     return g
 
 
-def compare_runs(a, b, bname, bad_input=False):
-    """Differences between the reference run a and run b, as text blocks."""
+def compare_runs(a, b, bname, bad_input=False, aname=REF):
+    """Differences between the reference run a (named aname) and run b, as
+    text blocks."""
     na, nb = P.Normalizer(), P.Normalizer()
     diffs = []
     tables = 0
@@ -91,12 +98,33 @@ def compare_runs(a, b, bname, bad_input=False):
                 if inv:
                     head += " [%s invalid: %s]" % (bname, ", ".join(inv))
                 tables += 1
-                diffs.append(head + "\n" + P.side_by_side(rows, REF, bname, only_diff=tables > FULL_TABLES))
+                diffs.append(head + "\n" + P.side_by_side(rows, aname, bname, only_diff=tables > FULL_TABLES))
         if sa.router_origin != sb.router_origin:
             diffs.append("%s: internal: steps disagree on router_origin" % where)
     if len(b.steps) > len(a.steps):
-        diffs.append("%s ran %d steps, the reference %d" % (bname, len(b.steps), len(a.steps)))
+        diffs.append("%s ran %d steps, %s %d" % (bname, len(b.steps), aname, len(a.steps)))
     return diffs
+
+
+def check_accepted(acc, ref, run, bname, bad_input):
+    """What is wrong with an accepted difference, as text blocks (none: both
+    sides did what the case declares). ref: the nftables run; run: the
+    hairpin-xdp twin's."""
+    try:
+        want_nft, want = acc.nft(ref), acc.xdp(ref)
+    except A.Mismatch as e:
+        return ["nftables' outcome is not the one declared: %s" % e]
+    d = compare_runs(want_nft, ref, REF, bad_input, aname="declared")
+    if d:
+        return ["nftables' outcome changed, %s" % x for x in d]
+    d = compare_runs(want, run, bname, bad_input, aname="declared")
+    if d and not compare_runs(ref, run, bname, bad_input):
+        d.insert(0, "%s now does what nftables does: the difference is gone" % bname)
+    for name, rise in sorted(acc.counters.items()):
+        got = run.counters.get(name)
+        if got != rise:
+            d.append("counter %s rose by %s, declared %d" % (name, "?" if got is None else got, rise))
+    return d
 
 
 def show_runs(a, b, bname):
@@ -201,12 +229,74 @@ def self_checks(ref_lan):
     return out
 
 
+def judge(c, origin, ref, run, n):
+    """(stdout result line, text for the report or None) of twin n."""
+    label = "%s [%s]" % (title(c, origin), n)
+    acc = c.accepted_for(n, origin)
+    if acc:
+        d = check_accepted(acc, ref, run, n, c.bad_input)
+        if not d:
+            return "ok - %s (accepted difference: %s)" % (label, acc.reason), None
+        return ("not ok - %s: accepted difference not as declared (%s), first: %s"
+                % (label, acc.reason, d[0].split("\n")[0]), d)
+    d = compare_runs(ref, run, n, c.bad_input)
+    if c.must_differ:
+        if d:
+            return "ok - %s (differs, as it must)" % label, None
+        return "not ok - %s: no difference found where one must be" % label, None
+    if not d:
+        return "ok - %s" % label, None
+    pend = " (%s)" % c.pending if c.pending else ""
+    return "not ok - %s: %d difference(s)%s, first: %s" % (label, len(d), pend, d[0].split("\n")[0]), d
+
+
+def _copy_run(run, **attrs):
+    r = copy.copy(run)
+    r.steps = [copy.copy(s) for s in run.steps]
+    r.__dict__.update(attrs)
+    return r
+
+
+def _flipped(frame):
+    """The frame with one bit of its transport checksum (of a later
+    fragment: of its data) flipped."""
+    b = bytearray(frame)
+    _l4_csum_flip(b)
+    return bytes(b)
+
+
+def accepted_self_checks(acc, ref, run, n):
+    """An accepted difference must stay a test: check_accepted must flag
+    hairpin-xdp doing what nftables does, nftables doing what hairpin-xdp
+    does, an altered packet at the declared step, a counter that did not
+    rise. ref, run: real runs that passed."""
+    altered = _copy_run(run)
+    s = A.step(altered, acc.xdp.label)
+    s.out = [(sd, r, _flipped(d)) for sd, r, d in s.out]
+    checks = [("%s doing what nftables does" % n, ref, _copy_run(ref, counters=run.counters)),
+              ("nftables doing what %s does" % n, run, run)]
+    if s.out:
+        checks.append(("a bit flipped in what %s sent at %r" % (n, s.label), ref, altered))
+    if acc.counters:
+        checks.append(("%s's counters not rising" % n, ref, _copy_run(run, counters=dict.fromkeys(run.counters, 0))))
+    out = []
+    for name, r, x in checks:
+        d = check_accepted(acc, r, x, n, True)
+        out.append(("ok", "accepted difference, %s, is flagged" % name, "") if d else
+                   ("not ok", "accepted difference, %s, is flagged" % name, "check_accepted found nothing"))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--prefix", help="namespace prefix of the twins (twins.sh's DIFF_PFX)")
     ap.add_argument("--twins", default="nft,xdp,xdps", help="twins to use, the reference (nft) first")
     ap.add_argument("--case", default="", help="only cases whose title contains TEXT")
     ap.add_argument("--report", help="also write every difference to FILE")
+    ap.add_argument("--hairpin-xdp", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                          "..", "..", "build", "hairpin-xdp"),
+                    help="the binary, for counters (accepted differences)")
+    ap.add_argument("--pin-root", help="twins.sh's DIFF_PIN_ROOT (default /sys/fs/bpf/PREFIX)")
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
     ap.add_argument("--show", action="store_true",
                     help="print every packet of every case side by side, not only differences")
@@ -214,16 +304,18 @@ def main():
 
     if args.list:
         for ci, c, oi, origin in case_ids():
-            print(title(c, origin))
+            acc = [n for n in A.HAIRPIN_XDP_TWINS if c.accepted_for(n, origin)]
+            print(title(c, origin) + ("  [accepted difference: %s]" % ",".join(acc) if acc else ""))
         return 0
     if not args.prefix:
         ap.error("--prefix is required")
+    args.pin_root = args.pin_root or "/sys/fs/bpf/" + args.prefix
 
     from hpdiff.net import Twin  # needs root: only when running
     names = args.twins.split(",")
     if names[0] != REF:
         ap.error("the first twin must be %s" % REF)
-    twins = {n: Twin(n, args.prefix) for n in names}
+    twins = {n: Twin(n, args.prefix, args.hairpin_xdp, "%s/%s/pins" % (args.pin_root, n)) for n in names}
     report = open(args.report, "w") if args.report else None
 
     def say(text):
@@ -232,11 +324,15 @@ def main():
             print(text, file=report)
 
     selfchecked = False
+    acc_checked = set()
     for ci, c, oi, origin in case_ids():
         t = title(c, origin)
         if args.case not in t:
             continue
-        runs = {n: run_case(tw, c, ci, oi, origin) for n, tw in twins.items()}
+        runs = {}
+        for n, tw in twins.items():
+            acc = c.accepted_for(n, origin)
+            runs[n] = run_case(tw, c, ci, oi, origin, acc.counters if acc else ())
         ref = runs[REF]
         why = reference_problems(ref, c.bad_input)
         say("## %s: reference %d steps, %d packets out" %
@@ -245,22 +341,17 @@ def main():
             print("not ok - %s: %s" % (t, why))
             continue
         for n in names[1:]:
-            d = compare_runs(ref, runs[n], n, c.bad_input)
             if args.show:
                 say(show_runs(ref, runs[n], n))
-            label = "%s [%s]" % (t, n)
-            if c.must_differ:
-                if d:
-                    print("ok - %s (differs, as it must)" % label)
-                else:
-                    print("not ok - %s: no difference found where one must be" % label)
-                continue
-            if not d:
-                print("ok - %s" % label)
-                continue
-            pend = " (%s)" % c.pending if c.pending else ""
-            print("not ok - %s: %d difference(s)%s, first: %s" % (label, len(d), pend, d[0].split("\n")[0]))
-            say("### %s vs %s: %s\n" % (REF, n, t) + "\n\n".join(d) + "\n")
+            line, d = judge(c, origin, ref, runs[n], n)
+            print(line)
+            if d:
+                say("### %s vs %s: %s\n" % (REF, n, t) + "\n\n".join(d) + "\n")
+            acc = c.accepted_for(n, origin)
+            if acc and not d and id(acc) not in acc_checked:
+                acc_checked.add(id(acc))
+                for verdict, name, why in accepted_self_checks(acc, ref, runs[n], n):
+                    print("%s - self-check: %s: %s%s" % (verdict, t, name, ": " + why if why else ""))
         if not selfchecked and origin == "lan" and c.fn is C.tcp_client_close:
             selfchecked = True
             for verdict, name, why in self_checks(ref):

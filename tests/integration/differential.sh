@@ -43,7 +43,8 @@ fi
 mkdir -p "$(dirname "$REPORT")"
 # Bounded: the whole run takes about a minute; tests/run allows 600 s.
 timeout -k 10 400 "$PYTHON" tests/diff/differ.py --prefix "$DIFF_PFX" \
-	--twins "$(IFS=,; echo "${twins[*]}")" --case "${DIFF_CASE:-}" --report "$REPORT" ${DIFF_SHOW:+--show}
+	--twins "$(IFS=,; echo "${twins[*]}")" --case "${DIFF_CASE:-}" --report "$REPORT" \
+	--hairpin-xdp "$HAIRPIN_XDP" --pin-root "$DIFF_PIN_ROOT" ${DIFF_SHOW:+--show}
 rc=$?
 if [ "$rc" -ne 0 ]; then
 	not_ok differential "differ.py exited $rc (see log)"

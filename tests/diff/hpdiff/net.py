@@ -10,9 +10,11 @@ WAN side), keeping only frames whose source MAC is the router's.
 """
 
 import ctypes
+import json
 import os
 import select
 import socket
+import subprocess
 import time
 
 # tests/diff/twins.sh sets these MACs in every twin.
@@ -64,9 +66,12 @@ def _mac(b):
 class Twin:
     """The hosts' send sockets and the two capture points of one twin."""
 
-    def __init__(self, name, prefix):
+    def __init__(self, name, prefix, hairpin_xdp=None, pins=None):
         self.name = name
         ns = lambda h: "/run/netns/%s-%s-%s" % (prefix, name, h)
+        self.router_ns = ns("router")
+        self.hairpin_xdp = hairpin_xdp
+        self.pins = pins
         self.tx = {
             "client": packet_socket(ns("client"), "eth0"),
             "server": packet_socket(ns("server"), "eth0"),
@@ -77,6 +82,13 @@ class Twin:
             "lan": (packet_socket(ns("switch"), "p-router"), MAC["router-lan"]),
             "wan": (self.tx["inet"], MAC["router-wan"]),
         }
+
+    def counters(self):
+        """hairpin-xdp's counters in this twin, {name: value}."""
+        cmd = ["nsenter", "--net=" + self.router_ns, "--", self.hairpin_xdp, "--bpffs", self.pins,
+               "stats", "--json"]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=10, check=True)
+        return json.loads(r.stdout)["counters"]
 
     def close(self):
         for s in self.tx.values():

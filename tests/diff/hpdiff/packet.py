@@ -327,3 +327,60 @@ def side_by_side(rows, left="nft", right="xdp", only_diff=False):
             continue
         lines.append("%s %-*s  %-*s  %s" % ("!" if d else " ", w0, n, w1, fmt(va), fmt(vb)))
     return "\n".join(lines)
+
+
+def _macbytes(mac):
+    return bytes(int(x, 16) for x in mac.split(":"))
+
+
+class Mismatch(Exception):
+    """A frame is not what an expected outcome was built for."""
+
+
+def _nat_view(raw):
+    """(ip offset, ihl, proto, fragment offset, src, dst, ports or None) of
+    an IPv4 frame; ports only where the frame carries a TCP/UDP header."""
+    if len(raw) < 34 or raw[12:14] != b"\x08\x00":
+        raise Mismatch("not an untagged IPv4 frame")
+    ihl = (raw[14] & 15) * 4
+    proto = raw[23]
+    frag = struct.unpack_from("!H", raw, 20)[0] & 0x1FFF
+    ports = None
+    if proto in (6, 17) and not frag and len(raw) >= 14 + ihl + 4:
+        ports = struct.unpack_from("!HH", raw, 14 + ihl)
+    return 14, ihl, proto, frag, raw[26:30], raw[30:34], ports
+
+
+def rewrite(frame, eth_dst, eth_src, src=None, dst=None, ports=None, ttl_dec=1):
+    """frame as a router sends it after setting these fields (addresses as
+    4 bytes, ports as (sport, dport)) and lowering the TTL, every checksum
+    covering a changed word updated incrementally (RFC 1624): a right
+    checksum stays right and a wrong one exactly as wrong. What a NAT does,
+    computed independently of both routers."""
+    ip, ihl, proto, frag, osrc, odst, oports = _nat_view(frame)
+    b = bytearray(frame)
+    b[0:6], b[6:12] = _macbytes(eth_dst), _macbytes(eth_src)
+    ipck = Word(ip + 10)
+    l4ck = []
+    if oports is not None:
+        l4ck = [Word(ip + ihl + (16 if proto == 6 else 6), zero_means_none=proto == 17)]
+    ttlproto = struct.unpack_from("!H", b, ip + 8)[0]
+    _patch(b, Word(ip + 8, [ipck]), ttlproto - (ttl_dec << 8))
+    for off, new in ((ip + 12, src), (ip + 16, dst)):
+        for k in (0, 2):
+            if new is not None:
+                _patch(b, Word(off + k, [ipck] + l4ck), struct.unpack_from("!H", new, k)[0])
+    if ports is not None and oports is not None:
+        for k in (0, 1):
+            _patch(b, Word(ip + ihl + 2 * k, l4ck), ports[k])
+    return bytes(b)
+
+
+def translate_like(frame, before, after):
+    """frame translated the way a router translated `before` into `after`
+    (the same flow and direction): MACs, addresses, ports and TTL as there."""
+    v, w, x = _nat_view(frame), _nat_view(before), _nat_view(after)
+    if v[4:6] != w[4:6] or (v[6] is not None and w[6] is not None and v[6] != w[6]):
+        raise Mismatch("the frame is not of the flow and direction of the example")
+    return rewrite(frame, _mac(after[0:6]), _mac(after[6:12]), x[4], x[5],
+                   x[6] if w[6] is not None else None, before[22] - after[22])
