@@ -151,7 +151,7 @@ class Flow:
                 self.seen = (ip.src, ip[self.proto == "tcp" and TCP or UDP].sport)
         return out
 
-    def tcp_c(self, flags, data=b"", ttl=64, label=None, expect=None, bad_csum=False):
+    def tcp_c(self, flags, data=b"", ttl=64, label=None, expect=None, bad_csum=False, options=None):
         self.c_ts = self.run.next_ts()
         if "S" in flags:
             opts = [("MSS", 1460), ("SAckOK", b""), ("Timestamp", (self.c_ts, 0)),
@@ -161,7 +161,7 @@ class Flow:
         seg = TCP(sport=self.cport, dport=self.dport, seq=self.c_nxt,
                   ack=self.s_nxt if "A" in flags else 0, flags=flags,
                   window=64240 if "S" in flags else 502, options=opts)
-        pkt = ether(self.host) / self._c_ip(ttl) / seg / Raw(data)
+        pkt = ether(self.host) / self._c_ip(ttl, options=options) / seg / Raw(data)
         if bad_csum:
             pkt = corrupt_l4_csum(pkt)
         self.c_nxt += len(data) + ("S" in flags) + ("F" in flags)
@@ -583,6 +583,32 @@ def no_rule_routed(run, origin, port):
               UDP(sport=port + k, dport=9999) / Raw(payload(30, k)), {peer: 1})
         plain(run, "UDP %s -> %s" % (pip, ip), peer, IP(src=pip, dst=ip, id=run.next_id(), ttl=64),
               UDP(sport=9999, dport=port + k) / Raw(payload(30, k + 1)), {host: 1})
+
+
+@case("no rule: udp to another public port (the router's own port unreachable, quoting it untouched)")
+def no_rule_public_udp(run, origin, port):
+    host, ip = ORIGINS[origin]
+    dgram = IP(src=ip, dst=PUB, id=run.next_id(), ttl=64) / UDP(sport=port, dport=5353) / Raw(payload(40, 27))
+    out = plain(run, "UDP to %s:5353" % PUB, host, dgram, Raw(b""), {host: 1}, router_origin=True)
+    # Untouched on the way in: the router's error quotes the datagram as sent.
+    sent = bytes(dgram)
+    for d in received(out, host):
+        quoted = d[14 + 20 + 8:]
+        if d[14 + 9] != 1 or d[14 + 20] != 3 or sent[:len(quoted)] != quoted:
+            raise Abort("the router's answer is not a port unreachable quoting the datagram as sent")
+
+
+@case("tcp hairpin flow whose SYN carries IP options (record route)", origins=("lan",))
+def tcp_syn_ip_options(run, origin, port):
+    f = Flow(run, origin, "tcp", 80, port)
+    f.tcp_c("S", options=[IPOption_RR(routers=["0.0.0.0"] * 4)], label="client SYN with record route")
+    f.tcp_s("SA")
+    f.tcp_c("A")
+    f.tcp_c("PA", payload(60, 28))
+    f.tcp_s("PA", payload(90, 29))
+    f.tcp_c("FA")
+    f.tcp_s("FA")
+    f.tcp_c("A")
 
 
 @case("self-check: hairpin off in hairpin-xdp only (tcp 81) must differ",
