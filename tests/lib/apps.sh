@@ -115,3 +115,39 @@ integration_start() {
 	fi
 	topo_trap
 }
+
+# probe NS ARGS...: tests/lib/probe.py in NS (bounded: every probe waits
+# 10 s at most, and timeout ends it after 30).
+probe() {
+	local ns=$1
+	shift
+	in_ns "$ns" timeout 30 "$PYTHON" "$HP_ROOT/tests/lib/probe.py" "$@"
+}
+
+# udp_says WORD NS ADDR PORT SIZE: a SIZE-byte datagram from NS to
+# ADDR:PORT on a connected socket ends as WORD: identical (echoed byte for
+# byte), differs, refused (ECONNREFUSED: an ICMP port unreachable matched
+# to the socket) or timeout.
+udp_says() {
+	local got
+	got=$(probe "$2" udp "$3" "$4" "$5")
+	echo "UDP $5 bytes from $2 to $3:$4: $got, expected $1" >&2
+	[ "$got" = "$1" ]
+}
+
+# session_state SRC: the state of the NAT session whose original source is
+# SRC (IP:PORT) in `hairpin-xdp sessions --json`; "none" if there is none.
+session_state() {
+	hp sessions --json | "$PYTHON" -c '
+import json, sys
+states = [s["state"] for s in json.load(sys.stdin) if s.get("src") == sys.argv[1]]
+print(states[0] if states else "none")' "$1"
+}
+
+# state_is SRC STATE: that session is in STATE.
+state_is() {
+	local got
+	got=$(session_state "$1")
+	echo "session from $1: state $got, expected $2" >&2
+	[ "$got" = "$2" ]
+}

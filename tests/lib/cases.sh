@@ -79,19 +79,24 @@ big_download() {
 	http_get "$1" "$URL/big.bin" "$out" 60 && same_file "$out" "$HP_TMP/www/big.bin"
 }
 
-# big_upload NS: the same 50 MB to the server (socat), through the public
-# address, the other direction of the same rewrites.
+# big_upload NS [FILE [MAXTIME]]: the same 50 MB (or FILE) to the server
+# (socat), through the public address, the other direction of the same
+# rewrites; the sender gives up after MAXTIME seconds (default 60).
 big_upload() {
-	local i pid
+	local i pid file=${2:-$HP_TMP/www/big.bin}
 	serve_upload || return 1
 	pid=${HP_PIDS[-1]}
-	in_ns "$1" timeout 60 socat -u "OPEN:$HP_TMP/www/big.bin" "TCP4:$PUB:$UPLOAD_PORT" || return 1
+	if ! in_ns "$1" timeout "${3:-60}" socat -u "OPEN:$file" "TCP4:$PUB:$UPLOAD_PORT"; then
+		# A receiver still waiting for the rest would hold the port.
+		_kill_bounded "$pid"
+		return 1
+	fi
 	# The receiver exits once it has written everything after our FIN.
 	for ((i = 0; i < 100; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
-	same_file "$HP_TMP/upload.bin" "$HP_TMP/www/big.bin"
+	same_file "$HP_TMP/upload.bin" "$file"
 }
 
 # iperf_ok NS: an iperf3 TCP run of 2 s through the public address.

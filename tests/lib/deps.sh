@@ -20,6 +20,7 @@ packages=(
 	tcpdump				# the demo shows the story's failing handshake
 	nftables python3-scapy		# differential test: nftables NAT as the reference
 	procps				# sysctl in the namespaces
+	iputils-ping			# ICMP echo through the router (icmp.sh, ipv6.sh)
 )
 
 missing=()
