@@ -11,6 +11,10 @@ states, port ranges). Standard library only; every wait is bounded.
           refused    recv raised ECONNREFUSED (an ICMP port unreachable that
                      the kernel matched to this socket)
           timeout    nothing
+    probe.py frags ADDR PORT SIZE ORDER
+        as `udp`, but the datagram is fragmented here (1480-byte pieces) and
+        the fragments are sent through a raw socket in ORDER, a permutation
+        of 1..N such as 3,1,2 (the last fragment before the first)
     probe.py port-server PORT...
         TCP servers on each PORT: every connection gets "PORT\\n", then EOF
     probe.py read ADDR PORT
@@ -54,6 +58,47 @@ def udp(addr, port, size):
     sock.settimeout(2)
     sock.connect((addr, port))
     sock.send(data)
+    try:
+        reply = sock.recv(65535)
+    except ConnectionRefusedError:
+        return "refused"
+    except socket.timeout:
+        return "timeout"
+    return "identical" if reply == data else "differs"
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def frags(addr, port, size, order):
+    data = os.urandom(size)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.settimeout(2)
+    sock.connect((addr, port))
+    src, sport = sock.getsockname()
+    saddr, daddr = socket.inet_aton(src), socket.inet_aton(addr)
+    length = 8 + size
+    pseudo = saddr + daddr + struct.pack("!BBH", 0, socket.IPPROTO_UDP, length)
+    udph = struct.pack("!HHHH", sport, port, length, 0)
+    check = csum(pseudo + udph + data) or 0xFFFF
+    payload = struct.pack("!HHHH", sport, port, length, check) + data
+    ident = random.randrange(1, 65536)
+    pieces = [payload[i:i + 1480] for i in range(0, len(payload), 1480)]
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    for n in order:
+        piece = pieces[n - 1]
+        off = (n - 1) * 1480 // 8
+        more = 0x2000 if n < len(pieces) else 0
+        hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(piece), ident, more | off,
+                          64, socket.IPPROTO_UDP, 0, saddr, daddr)
+        hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+        raw.sendto(hdr + piece, (addr, 0))
     try:
         reply = sock.recv(65535)
     except ConnectionRefusedError:
@@ -209,6 +254,10 @@ def main():
     try:
         if len(args) == 4 and args[0] == "udp":
             print(udp(args[1], int(args[2]), int(args[3])))
+            return 0
+        if len(args) == 5 and args[0] == "frags":
+            order = [int(n) for n in args[4].split(",")]
+            print(frags(args[1], int(args[2]), int(args[3]), order))
             return 0
         if len(args) >= 2 and args[0] == "port-server":
             port_server([int(p) for p in args[1:]])
