@@ -61,6 +61,7 @@
 
 /* ---- rewrites (struct pkt_edit fields) ---- */
 
+
 /* fast path out of lan0 to the server / LAN client, out of wan0 */
 #define FWD_TO_SERVER .dmac = mac_server, .smac = mac_lan, .ttl_dec = 1
 #define FWD_TO_CLIENT .dmac = mac_client, .smac = mac_lan, .ttl_dec = 1
@@ -69,6 +70,27 @@
 #define SNAT_LAN .saddr = LAN_ROUTER, .sport = PORT_SNAT
 /* un-DNAT / un-SNAT of a reply to the LAN client */
 #define BACK_TO_CLIENT .saddr = PUBLIC, .daddr = LAN_CLIENT, .dport = 40001
+
+/* ---- the story's packets on the fast path ---- */
+
+/* internet client -> server, and the server's answer */
+#define IN_FWD(flags)                                                        \
+	XDP_STEP(IF_WAN, FROM_INET(.tcp_flags = flags), XDP_REDIRECT,       \
+		 FWD_TO_SERVER, .daddr = SERVER)
+#define IN_REPLY(flags)                                                      \
+	XDP_STEP(IF_LAN,                                                     \
+		 FROM_SERVER(.daddr = INET_CLIENT, .dport = 40000,          \
+			     .tcp_flags = flags),                            \
+		 XDP_REDIRECT, FWD_TO_INET, .saddr = PUBLIC)
+/* LAN client -> server through the hairpin, and the server's answer */
+#define HP_FWD(flags)                                                        \
+	XDP_STEP(IF_LAN, FROM_CLIENT(.tcp_flags = flags), XDP_TX,           \
+		 FWD_TO_SERVER, SNAT_LAN, .daddr = SERVER)
+#define HP_REPLY(flags)                                                      \
+	XDP_STEP(IF_LAN,                                                     \
+		 FROM_SERVER(.daddr = LAN_ROUTER, .dport = PORT_SNAT,       \
+			     .tcp_flags = flags),                            \
+		 XDP_TX, FWD_TO_CLIENT, BACK_TO_CLIENT)
 
 /* ---- session entries of the story's two flows ---- */
 

@@ -8,15 +8,6 @@
 
 /* ---- TCP states (DNAT flow from the internet) ---- */
 
-#define IN_FWD(flags)                                                        \
-	XDP_STEP(IF_WAN, FROM_INET(.tcp_flags = flags), XDP_REDIRECT,       \
-		 FWD_TO_SERVER, .daddr = SERVER)
-#define IN_REPLY(flags)                                                      \
-	XDP_STEP(IF_LAN,                                                     \
-		 FROM_SERVER(.daddr = INET_CLIENT, .dport = 40000,          \
-			     .tcp_flags = flags),                            \
-		 XDP_REDIRECT, FWD_TO_INET, .saddr = PUBLIC)
-
 /* @est, @clo, @reo: transitions counted (tcp_established, _closing, ...) */
 #define STATES(nm, packets, st, fl, est, clo, reo, ...)                      \
 	{ .name = "state_" nm, .steps = { __VA_ARGS__ },                     \

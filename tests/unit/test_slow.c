@@ -14,15 +14,16 @@
 	FROM_CLIENT(.dmac = mac_server, .smac = mac_lan, .daddr = SERVER,   \
 		    .ttl = 63, __VA_ARGS__)
 
-/* hp_egress entries: what TC must do to the packet the stack sends */
-#define EGRESS_HAIRPIN(st, fl)                                               \
+/*
+ * hp_egress entries: the tuple a packet leaves the stack with -> the rewrite
+ * TC must make (all such an entry carries)
+ */
+#define EGRESS_HAIRPIN                                                       \
 	{ IPPROTO_TCP, T(LAN_CLIENT, SERVER, 40001, 80),                     \
-	  T(LAN_ROUTER, SERVER, PORT_SNAT, 80), st, HP_SF_HAIRPIN | (fl),    \
-	  RULE_WEB }
-#define EGRESS_HAIRPIN_REPLY(st, fl)                                         \
+	  T(LAN_ROUTER, SERVER, PORT_SNAT, 80) }
+#define EGRESS_HAIRPIN_REPLY                                                 \
 	{ IPPROTO_TCP, T(SERVER, LAN_CLIENT, 80, 40001),                     \
-	  T(PUBLIC, LAN_CLIENT, 80, 40001), st,                              \
-	  HP_SF_REPLY | HP_SF_HAIRPIN | (fl), RULE_WEB }
+	  T(PUBLIC, LAN_CLIENT, 80, 40001) }
 
 /* One new flow XDP can only half translate. */
 #define SLOW(nm, opt, ifc, pkt, why, ...)                                    \
@@ -72,8 +73,7 @@ static const struct script slow[] = {
 			CNT(SLOW_FORCED, 2), CNT(TC_TRANSLATED, 1) },
 	  .n_sessions = 2, .n_egress = 1,
 	  .egress = { { IPPROTO_TCP, T(SERVER, INET_CLIENT, 80, 40000),
-			T(PUBLIC, INET_CLIENT, 80, 40000), SYN_SENT,
-			HP_SF_REPLY | HP_SF_SEEN_REPLY, RULE_WEB } } },
+			T(PUBLIC, INET_CLIENT, 80, 40000) } } },
 	{ .name = "slow_forced_hairpin", .opts = FORCED,
 	  .steps = { XDP_STEP(IF_LAN, FROM_CLIENT(), XDP_PASS, .daddr = SERVER),
 		     TC_STEP(IF_LAN, STACK_TO_SERVER(), SNAT_LAN) },
@@ -81,7 +81,7 @@ static const struct script slow[] = {
 			CNT(SLOW_FORCED, 1), CNT(TC_TRANSLATED, 1) },
 	  .n_sessions = 2,
 	  .sessions = { HAIRPIN_ORIG(SYN_SENT, 0), HAIRPIN_REPLY(SYN_SENT, 0) },
-	  .n_egress = 1, .egress = { EGRESS_HAIRPIN(SYN_SENT, 0) } },
+	  .n_egress = 1, .egress = { EGRESS_HAIRPIN } },
 	{ .name = "slow_forced_hairpin_reply", .opts = FORCED,
 	  .steps = { XDP_STEP(IF_LAN, FROM_CLIENT(), XDP_PASS, .daddr = SERVER),
 		     TC_STEP(IF_LAN, STACK_TO_SERVER(), SNAT_LAN),
@@ -96,8 +96,8 @@ static const struct script slow[] = {
 	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_SLOW_PASS, 2),
 			CNT(SLOW_FORCED, 2), CNT(TC_TRANSLATED, 2) },
 	  .n_sessions = 2, .n_egress = 2,
-	  .egress = { EGRESS_HAIRPIN(SYN_SENT, HP_SF_SEEN_REPLY),
-		      EGRESS_HAIRPIN_REPLY(SYN_SENT, HP_SF_SEEN_REPLY) } },
+	  .egress = { EGRESS_HAIRPIN,
+		      EGRESS_HAIRPIN_REPLY } },
 	/* a partial checksum stays partial through the stack: XDP updates
 	 * it as inet_proto_csum_replace4() would, TC through the helpers */
 	{ .name = "slow_partial_hairpin_tcp", .opts = FORCED,
@@ -172,8 +172,7 @@ static const struct script slow[] = {
 			CNT(SLOW_NO_NEIGH, 1), CNT(TC_TRANSLATED, 1) },
 	  .n_sessions = 2, .n_egress = 1,
 	  .egress = { { IPPROTO_TCP, T(LAN_CLIENT, NO_NEIGH_HOST, 40001, 80),
-			T(LAN_ROUTER, NO_NEIGH_HOST, PORT_SNAT, 80), SYN_SENT,
-			HP_SF_HAIRPIN, RULE_NO_NEIGH } } },
+			T(LAN_ROUTER, NO_NEIGH_HOST, PORT_SNAT, 80) } } },
 	SLOW("ttl_1", {}, IF_WAN, FROM_INET(.ttl = 1), SLOW_TTL,
 	     .daddr = SERVER),
 	SLOW("ttl_1_hairpin", {}, IF_LAN, FROM_CLIENT(.ttl = 1), SLOW_TTL,
