@@ -23,7 +23,8 @@ states, port ranges). Standard library only; every wait is bounded.
         TCP server for `tcp`; logs "PEER_IP:PEER_PORT MODE result" per connection
     probe.py tcp ADDR PORT MODE SIZE [SPORT [SYNC_DIR]]
         one TCP connection (from source port SPORT unless 0) in MODE:
-          server-closes  the server sends SIZE bytes, then closes first
+          server-closes  the server sends SIZE bytes (the second half once
+                         the client sends "g"), then closes first
           client-closes  the client sends SIZE bytes, then shuts down first;
                          the server answers the sha256 of what it received
           rst            as client-closes without the shutdown: once the
@@ -169,7 +170,12 @@ def handle(conn, peer):
         head = recv_exact(conn, 32).decode(errors="replace").split()
         mode, size = head[0], int(head[1])
         if mode == "server-closes":
-            conn.sendall(pattern(mode, size))
+            data = pattern(mode, size)
+            conn.sendall(data[:size // 2])
+            # The rest (and our FIN) only once the client says so.
+            if recv_exact(conn, 1) != b"g":
+                raise ValueError("no go from the client")
+            conn.sendall(data[size // 2:])
             conn.shutdown(socket.SHUT_WR)
             # The client's FIN (after ours) ends it.
             rest = recv_eof(conn, 0)
@@ -227,6 +233,7 @@ def tcp_client(addr, port, mode, size, sport, sync_dir):
     if mode == "server-closes":
         got = recv_exact(sock, half)
         sync(sync_dir)
+        sock.sendall(b"g")
         got += recv_eof(sock, size)
         ok = got == data
         sock.close()
