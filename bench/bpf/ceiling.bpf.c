@@ -11,6 +11,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "bench.h"
+#include "ports.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -18,13 +19,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct hpb_hop);
 } hpb_hops SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
-	__uint(max_entries, 16);
-	__type(key, __u32);
-	__type(value, __u32);
-} hpb_ports SEC(".maps");
 
 SEC("xdp")
 int ceiling(struct xdp_md *ctx)

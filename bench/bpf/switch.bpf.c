@@ -21,6 +21,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "bench.h"
+#include "ports.h"
 
 struct hpb_mac {
 	__u8 addr[ETH_ALEN];
@@ -34,13 +35,6 @@ struct {
 	__type(key, struct hpb_mac);
 	__type(value, __u32);
 } hpb_fdb SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
-	__uint(max_entries, 16);
-	__type(key, __u32);
-	__type(value, __u32);
-} hpb_ports SEC(".maps");
 
 SEC("xdp")
 int switch_fwd(struct xdp_md *ctx)

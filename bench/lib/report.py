@@ -293,20 +293,15 @@ def plots(out, configs, unavailable, L, res_cost, pre):
     d = os.path.join(out, "plot")
     os.makedirs(d, exist_ok=True)
     cs = [c for c in configs if c not in unavailable]
-    with open(os.path.join(d, "pps.dat"), "w") as f:
-        for c in cs:
-            vals = []
-            for m in ("udp_pps_hairpin", "udp_pps_inet"):
-                r = L[m].get(c, {}).get("rate") or {"median": 0, "min": 0, "max": 0}
-                vals += [r["median"], r["min"], r["max"]]
-            f.write(f"\"{CONFIG_TITLE[c]}\" " + " ".join(f"{v:.1f}" for v in vals) + "\n")
-    with open(os.path.join(d, "router.dat"), "w") as f:
-        for c in cs:
-            vals = []
-            for m in ("udp_pps_hairpin", "udp_pps_inet"):
-                r = L[m].get(c, {}).get("router") or {"median": 0, "min": 0, "max": 0}
-                vals += [r["median"], r["min"], r["max"]]
-            f.write(f"\"{CONFIG_TITLE[c]}\" " + " ".join(f"{v:.1f}" for v in vals) + "\n")
+    # configuration, then median/min/max of each direction
+    for name, key in (("pps.dat", "rate"), ("router.dat", "router")):
+        with open(os.path.join(d, name), "w") as f:
+            for c in cs:
+                vals = []
+                for m in ("udp_pps_hairpin", "udp_pps_inet"):
+                    r = L[m].get(c, {}).get(key) or {"median": 0, "min": 0, "max": 0}
+                    vals += [r["median"], r["min"], r["max"]]
+                f.write(f"\"{CONFIG_TITLE[c]}\" " + " ".join(f"{v:.1f}" for v in vals) + "\n")
     with open(os.path.join(d, "cost.dat"), "w") as f:
         fl = res_cost.get("floor", {}).get("summary") or {"median": 0}
         for n in pre:
