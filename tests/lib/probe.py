@@ -15,6 +15,9 @@ states, port ranges). Standard library only; every wait is bounded.
         as `udp`, but the datagram is fragmented here (1480-byte pieces) and
         the fragments are sent through a raw socket in ORDER, a permutation
         of 1..N such as 3,1,2 (the last fragment before the first)
+    probe.py vlan-syn IFACE DST_MAC SRC:SPORT DST:DPORT VID[,VID]
+        send one TCP SYN out of IFACE (AF_PACKET) in a frame tagged with
+        VID (802.1Q), or with two tags (802.1ad outer, 802.1Q inner)
     probe.py port-server PORT...
         TCP servers on each PORT: every connection gets "PORT\\n", then EOF
     probe.py read ADDR PORT
@@ -107,6 +110,27 @@ def frags(addr, port, size, order):
     except socket.timeout:
         return "timeout"
     return "identical" if reply == data else "differs"
+
+
+def vlan_syn(iface, dst_mac, src, dst, vids):
+    (saddr, sport), (daddr, dport) = [(socket.inet_aton(a), int(p))
+                                      for a, p in (x.split(":") for x in (src, dst))]
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, 1, 0, 5 << 4, 0x02, 64240, 0, 0)
+    pseudo = saddr + daddr + struct.pack("!BBH", 0, socket.IPPROTO_TCP, len(tcp))
+    tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), random.randrange(65536),
+                     0x4000, 64, socket.IPPROTO_TCP, 0, saddr, daddr)
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    raw = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    raw.bind((iface, 0))
+    src_mac = raw.getsockname()[4]
+    tags = b""
+    tpids = [0x8100] if len(vids) == 1 else [0x88A8, 0x8100]
+    for tpid, vid in zip(tpids, vids):
+        tags += struct.pack("!HH", tpid, vid)
+    frame = bytes.fromhex(dst_mac.replace(":", "")) + src_mac + tags + b"\x08\x00" + ip + tcp
+    raw.send(frame)
+    return "sent"
 
 
 def port_server(ports):
@@ -265,6 +289,10 @@ def main():
         if len(args) == 5 and args[0] == "frags":
             order = [int(n) for n in args[4].split(",")]
             print(frags(args[1], int(args[2]), int(args[3]), order))
+            return 0
+        if len(args) == 6 and args[0] == "vlan-syn":
+            vids = [int(v) for v in args[5].split(",")]
+            print(vlan_syn(args[1], args[2], args[3], args[4], vids))
             return 0
         if len(args) >= 2 and args[0] == "port-server":
             port_server([int(p) for p in args[1:]])

@@ -204,3 +204,46 @@ topo_requirements() {
 	[ -f "$HP_XDP_PASS_OBJ" ] || { echo "$HP_XDP_PASS_OBJ not built (make testbpf)"; return 1; }
 	return 0
 }
+
+# topo_lan_upper KIND: move the router's LAN address from lan0 to a device
+# stacked on it, for attaching that device or the trunk below it:
+#   vlan     lan0.10 (802.1Q VLAN 10); the switch's router port becomes a
+#            trunk too (p-router.10 in the bridge instead of p-router), so
+#            every LAN frame on the lan0 veth is tagged
+#   macvlan  lan0.20 (macvlan, bridge mode) with its own MAC; lan0 keeps
+#            no address and stops answering ARP for the router's
+# The hosts forget the router's old MAC. Needs the kernel's 802.1Q or
+# macvlan: `topo_can KIND` says whether it has them.
+topo_lan_upper() (
+	set -euo pipefail
+	local dev h
+	case $1 in
+	vlan) dev=lan0.10 ;;
+	macvlan) dev=lan0.20 ;;
+	*) echo "topo_lan_upper: unknown kind $1" >&2; exit 1 ;;
+	esac
+	in_ns router ip addr del "$ROUTER_LAN/24" dev lan0
+	if [ "$1" = vlan ]; then
+		in_ns router ip link add link lan0 name "$dev" type vlan id 10
+		in_ns switch ip link set p-router nomaster
+		in_ns switch ip link add link p-router name p-router.10 type vlan id 10
+		in_ns switch ip link set p-router.10 master br0 up
+	else
+		in_ns router ip link add link lan0 name "$dev" type macvlan mode bridge
+		in_ns router sysctl -qw net.ipv4.conf.lan0.arp_ignore=1
+	fi
+	in_ns router ip addr add "$ROUTER_LAN/24" dev "$dev"
+	in_ns router ip link set "$dev" up
+	for h in server client; do
+		in_ns "$h" ip neigh flush all
+	done
+) >&2
+
+# topo_can vlan|macvlan: this kernel can make that device (tried in the
+# router namespace and removed at once).
+topo_can() {
+	local args=(type vlan id 4000)
+	[ "$1" = macvlan ] && args=(type macvlan)
+	in_ns router ip link add link lan0 name hpt-probe "${args[@]}" 2>/dev/null &&
+		in_ns router ip link del hpt-probe
+}
