@@ -64,8 +64,10 @@ hp() {
 hp_bg() {
 	local ns=$1 log=$2
 	shift 2
-	# nsenter execs CMD, so $! is the server itself and cleanup can kill it by id.
-	in_ns "$ns" "$@" >"$HP_TMP/$log" 2>&1 </dev/null &
+	# A simple command, not the in_ns function: bash then execs nsenter in
+	# the background child and nsenter execs CMD, so $! is the server itself
+	# and a test can stop it by id (a function would leave $! a subshell).
+	nsenter --net="/run/netns/$PFX-$ns" -- "$@" >"$HP_TMP/$log" 2>&1 </dev/null &
 	HP_PIDS+=($!)
 }
 
@@ -247,3 +249,34 @@ topo_can() {
 	in_ns router ip link add link lan0 name hpt-probe "${args[@]}" 2>/dev/null &&
 		in_ns router ip link del hpt-probe
 }
+
+# IPv6 (documentation prefix, inside the namespaces only): the LAN link
+# 2001:db8:0:1::/64 (router lan0 ::1, LAN client ::3) and the WAN link
+# 2001:db8:0:2::/64 (router wan0 ::1, internet client ::2), the router
+# forwarding between them. topo_up leaves IPv6 off everywhere.
+V6_ROUTER_LAN=2001:db8:0:1::1
+V6_CLIENT=2001:db8:0:1::3
+V6_ROUTER_WAN=2001:db8:0:2::1
+V6_INET=2001:db8:0:2::2
+
+topo_ipv6() (
+	set -euo pipefail
+	v6_on() {
+		local ns=$1 dev
+		shift
+		for dev in lo "$@"; do
+			in_ns "$ns" sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=0"
+		done
+	}
+	v6_on router lan0 wan0
+	v6_on client eth0
+	v6_on inet eth0
+	in_ns router sysctl -qw net.ipv6.conf.all.forwarding=1
+	# nodad: usable at once, no duplicate address detection wait.
+	in_ns router ip -6 addr add "$V6_ROUTER_LAN/64" dev lan0 nodad
+	in_ns router ip -6 addr add "$V6_ROUTER_WAN/64" dev wan0 nodad
+	in_ns client ip -6 addr add "$V6_CLIENT/64" dev eth0 nodad
+	in_ns inet ip -6 addr add "$V6_INET/64" dev eth0 nodad
+	in_ns client ip -6 route add default via "$V6_ROUTER_LAN"
+	in_ns inet ip -6 route add 2001:db8:0:1::/64 via "$V6_ROUTER_WAN"
+) >&2
