@@ -114,7 +114,7 @@ int xdp_ingress(struct xdp_md *ctx)
 	if (!cfg)
 		return hp_xdp_verdict(HP_PASS_NO_MATCH);
 
-	now = bpf_ktime_get_ns();
+	now = hp_now();
 	switch (ret) {
 	case HP_PKT_FRAG:
 		return hp_walk_frag(ctx, cfg, &pkt, now);
@@ -191,11 +191,11 @@ int tc_egress(struct __sk_buff *skb)
 			return TC_ACT_SHOT;
 		}
 	} else if (ret == HP_PKT_FRAG) {
-		if (!hp_tc_plan(&pkt, HP_PKT_FRAG, cfg, bpf_ktime_get_ns(), &to))
+		if (!hp_tc_plan(&pkt, HP_PKT_FRAG, cfg, hp_now(), &to))
 			goto pass;
 		hp_rewrite_inplace(&pkt, HP_PKT_FRAG, &to, HP_REWRITE_ALL, &cs);
 	} else {
-		if (!hp_tc_plan(&pkt, HP_PKT_ICMP_ERR, cfg, bpf_ktime_get_ns(), &to))
+		if (!hp_tc_plan(&pkt, HP_PKT_ICMP_ERR, cfg, hp_now(), &to))
 			goto pass;
 		hp_rewrite_inplace(&pkt, HP_PKT_ICMP_ERR, &to, HP_REWRITE_ALL, &cs);
 	}

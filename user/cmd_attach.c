@@ -22,7 +22,7 @@
 #include "pins.h"
 #include "veth.h"
 
-/* Bounds --max-sessions; hp_sessions and hp_egress hold two entries each. */
+/* Bounds --max-sessions (hp_sessions holds two entries each). */
 #define MAX_SESSIONS_LIMIT (1U << 24)
 
 static const char help[] =
@@ -189,19 +189,20 @@ static int load_and_pin(const struct attach_opts *o)
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = maps_dir);
 	struct hp_config cfg;
 	struct hairpin *skel;
-	__u32 entries, key = 0;
+	__u32 entries, egress_entries, key = 0;
 	int err = -1;
 
 	if (pin_path(maps_dir, sizeof(maps_dir), PIN_MAPS))
 		return -1;
 	initial_config(o, &cfg);
 	entries = cfg.max_sessions * HP_ENTRIES_PER_SESSION;
+	egress_entries = cfg.max_sessions * HP_EGRESS_ENTRIES_PER_SESSION;
 
 	skel = hairpin__open_opts(&open_opts);
 	if (!skel)
 		return errorf("cannot open the BPF object: %s", strerror(errno));
 	if (bpf_map__set_max_entries(skel->maps.hp_sessions, entries) ||
-	    bpf_map__set_max_entries(skel->maps.hp_egress, entries)) {
+	    bpf_map__set_max_entries(skel->maps.hp_egress, egress_entries)) {
 		errorf("cannot size the session tables: %s", strerror(errno));
 		goto out;
 	}

@@ -49,7 +49,7 @@ static long hp_gc_egress(struct bpf_map *map, struct hp_session_key *key, struct
 static int hp_gc_run(void *map, __u32 *key, struct hp_gc *gc)
 {
 	const struct hp_config *cfg = hp_config_get();
-	struct hp_gc_walk walk = { .now = bpf_ktime_get_ns() };
+	struct hp_gc_walk walk = { .now = hp_now() };
 
 	if (cfg) {
 		walk.cfg = *cfg;

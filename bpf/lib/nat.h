@@ -13,8 +13,24 @@
 #include "lib/counters.h"
 
 #define HP_NSEC_PER_SEC 1000000000ULL
+/*
+ * last_seen_ns moves in steps of this much: a packet writes its session only
+ * when the clock has moved on by a step, not on every packet. Timeouts are
+ * whole seconds, so a session may expire this much early, never late.
+ */
+#define HP_LAST_SEEN_STEP_NS (HP_NSEC_PER_SEC / 10)
 /* Candidate SNAT ports tried for one new hairpin flow before giving up. */
 #define HP_SNAT_PORT_TRIES 32
+
+/*
+ * The clock of sessions and fragments: CLOCK_MONOTONIC at tick resolution
+ * (bpf_ktime_get_coarse_ns), which costs no TSC read per packet and is
+ * plenty for timeouts in seconds. The loader reads CLOCK_MONOTONIC too.
+ */
+static __always_inline __u64 hp_now(void)
+{
+	return bpf_ktime_get_coarse_ns();
+}
 
 static __always_inline const struct hp_config *hp_config_get(void)
 {
@@ -143,7 +159,8 @@ static __always_inline void hp_session_sync_peer(const struct hp_session_key *ke
 /*
  * Follow the flow's state from one of its packets (RFC 5382: the handshake
  * and closing are transitory, an established flow gets the long timeout).
- * Writes to the peer only when the state changes.
+ * Writes the entry only when the clock or the state moved, and the peer only
+ * when the state changes.
  */
 static __always_inline void hp_session_track(const struct hp_packet *pkt, struct hp_session *s, __u64 now)
 {
@@ -174,7 +191,8 @@ static __always_inline void hp_session_track(const struct hp_packet *pkt, struct
 			state = HP_STATE_TCP_ESTABLISHED; /* the handshake's last ACK */
 		}
 	}
-	s->last_seen_ns = now;
+	if (now > s->last_seen_ns && now - s->last_seen_ns >= HP_LAST_SEEN_STEP_NS)
+		s->last_seen_ns = now;
 	if (state != s->state || flags != s->flags) {
 		s->state = state;
 		s->flags = flags;
@@ -202,13 +220,28 @@ static __always_inline int hp_session_claim(const struct hp_config *cfg, struct 
 	return bpf_map_update_elem(&hp_sessions, key, val, BPF_NOEXIST);
 }
 
+/*
+ * A hash of the flow that mixes every input bit into every output bit
+ * (murmur3's finalizer after each word): the SNAT port search starts at
+ * hash % range, and flows that differ only in their source port (one client,
+ * many connections) must start far apart.
+ */
+static __always_inline __u32 hp_mix32(__u32 h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
 static __always_inline __u32 hp_flow_hash(const struct hp_tuple *t)
 {
-	__u32 h = t->saddr * 0x9e3779b1u;
+	__u32 h = hp_mix32(t->saddr);
 
-	h ^= t->daddr + 0x7f4a7c15u + (h << 6) + (h >> 2);
-	h ^= ((__u32)t->sport << 16 | t->dport) + 0x9e3779b9u + (h << 6) + (h >> 2);
-	return h;
+	h = hp_mix32(h ^ t->daddr);
+	return hp_mix32(h ^ ((__u32)t->sport << 16 | t->dport));
 }
 
 /*

@@ -88,6 +88,7 @@ static __always_inline int hp_session_get(struct xdp_md *ctx, const struct hp_co
 					  bool *created)
 {
 	struct hp_session *found = bpf_map_lookup_elem(&hp_sessions, &pkt->key);
+	int ret;
 
 	*created = false;
 	if (found && !hp_session_dead(cfg, &pkt->key, found, now)) {
@@ -100,10 +101,14 @@ static __always_inline int hp_session_get(struct xdp_md *ctx, const struct hp_co
 		hp_session_remove(&pkt->key, found);
 		if (reply)
 			return HP_PASS_EXPIRED_REPLY;
-		hp_count(HP_SESSION_REPLACED);
 	}
+	ret = hp_session_new(ctx, cfg, pkt, now, s);
+	if (ret != HP_CONTINUE)
+		return ret;
+	if (found)
+		hp_count(HP_SESSION_REPLACED);
 	*created = true;
-	return hp_session_new(ctx, cfg, pkt, now, s);
+	return HP_CONTINUE;
 }
 
 #endif /* HP_BPF_RULES_H */

@@ -30,6 +30,13 @@
 #define HP_MAX_IFACES 64
 /* hp_sessions holds two entries (original and reply) per session. */
 #define HP_ENTRIES_PER_SESSION 2
+/*
+ * hp_egress holds an entry per direction that leaves by the slow path with
+ * its source still to rewrite: two for a hairpin flow, one (the reply) for a
+ * forward. Sized at one per session, since the slow path is the exception
+ * (first packets, unresolved neighbours); a full hp_egress is a counted drop.
+ */
+#define HP_EGRESS_ENTRIES_PER_SESSION 1
 
 /*
  * Addresses and ports of one packet direction, all in network byte order.

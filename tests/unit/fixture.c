@@ -324,12 +324,22 @@ int fx_run(struct fx *fx, enum hook hook, enum netif iface, const __u8 *in,
 
 /* ---- maps ---- */
 
-__u64 now_ns(void)
+static __u64 clock_ns(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+__u64 now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+__u64 now_coarse_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC_COARSE);
 }
 
 __u64 fx_counter(struct fx *fx, enum hp_counter c)

@@ -95,7 +95,13 @@ int fx_run(struct fx *fx, enum hook hook, enum netif iface, const __u8 *in,
 
 /* ---- maps ---- */
 
-__u64 now_ns(void); /* CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns */
+__u64 now_ns(void); /* CLOCK_MONOTONIC */
+/*
+ * CLOCK_MONOTONIC_COARSE: the datapath's clock (bpf_ktime_get_coarse_ns), at
+ * tick resolution, up to a tick behind CLOCK_MONOTONIC; a case starts its
+ * time window here so that a session stamped during it is inside.
+ */
+__u64 now_coarse_ns(void);
 
 __u64 fx_counter(struct fx *fx, enum hp_counter c);
 bool fx_rule_stats(struct fx *fx, __u32 rule, struct hp_rule_stats *out);

@@ -193,7 +193,7 @@ static bool check_table(int map_fd, const char *name, int n,
 void run_script(struct fx *fx, const void *arg)
 {
 	const struct script *s = arg;
-	__u64 t0 = now_ns(), bytes = 0;
+	__u64 t0 = now_coarse_ns(), bytes = 0;
 	struct hp_rule_stats rs;
 	__u16 snat = 0;
 
