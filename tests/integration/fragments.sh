@@ -64,7 +64,7 @@ cases() {
 	check "$(t 'attach lan0 wan0')" hp attach lan0 wan0
 	# Without a rule the router's own stack reassembles and refuses.
 	check "$(t "no rule: internet client gets no $SIZE-byte echo (negative control)")" \
-		eval '! big_echo inet "$INET"'
+		negate big_echo inet "$INET"
 
 	check "$(t 'forward add udp')" hp forward add udp "$PUB:$UDP_PORT" "$SERVER:$UDP_PORT"
 	echo_cases "fast path"

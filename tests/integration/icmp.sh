@@ -82,15 +82,15 @@ pmtu_cases() {
 	head -c 5M /dev/urandom >"$file"
 	check "$(t "forward add tcp :$UPLOAD_PORT")" hp forward add tcp "$PUB:$UPLOAD_PORT" "$SERVER:$UPLOAD_PORT"
 	check "$(t 'router lan0 (the server side) at MTU 1280')" in_ns router ip link set lan0 mtu 1280
-	check "$(t 'MTU not learned yet')" eval '! learned_pmtu'
+	check "$(t 'MTU not learned yet')" negate learned_pmtu
 
 	# Negative control: the same upload with the router's error dropped is a
 	# PMTU black hole (the 1500-byte segments never fit), so the positive
 	# case below can only pass through the translated error.
 	if no_frag_needed; then
 		check "$(t 'frag-needed dropped: 5 MB upload stalls (negative control)')" \
-			eval '! big_upload inet "$file" 4'
-		check "$(t 'frag-needed dropped: MTU not learned')" eval '! learned_pmtu'
+			negate big_upload inet "$file" 4
+		check "$(t 'frag-needed dropped: MTU not learned')" negate learned_pmtu
 		in_ns router nft delete table ip hpt_icmp
 	else
 		not_ok "$(t 'nft rule dropping frag-needed')" "nft failed"
@@ -126,14 +126,14 @@ echo_cases() {
 	# The replies are the router's own: with its echo replies off, nothing
 	# else answers (the request was not forwarded to the server).
 	in_ns router sysctl -qw net.ipv4.icmp_echo_ignore_all=1
-	check "$(t 'router ignores echo: LAN client ping fails (negative control)')" eval '! pings client "$PUB"'
-	check "$(t 'router ignores echo: internet client ping fails (negative control)')" eval '! pings inet "$PUB"'
+	check "$(t 'router ignores echo: LAN client ping fails (negative control)')" negate pings client "$PUB"
+	check "$(t 'router ignores echo: internet client ping fails (negative control)')" negate pings inet "$PUB"
 	in_ns router sysctl -qw net.ipv4.icmp_echo_ignore_all=0
 
 	check "$(t 'LAN client pings the server')" pings client "$SERVER"
 	check "$(t 'server pings the LAN client')" pings server "$CLIENT"
 	in_ns server sysctl -qw net.ipv4.icmp_echo_ignore_all=1
-	check "$(t 'server ignores echo: LAN client ping fails (negative control)')" eval '! pings client "$SERVER"'
+	check "$(t 'server ignores echo: LAN client ping fails (negative control)')" negate pings client "$SERVER"
 	in_ns server sysctl -qw net.ipv4.icmp_echo_ignore_all=0
 }
 

@@ -42,9 +42,11 @@ listed() {
 
 cases() {
 	local ns i
-	hp_bg server ports.log "$PYTHON" "$HP_ROOT/tests/lib/probe.py" port-server 9000 9001 9002 &&
-		wait_for 100 listening server tcp 9002 ||
-		{ not_ok "$(t 'port servers')" "did not start"; return; }
+	hp_bg server ports.log "$PYTHON" "$HP_ROOT/tests/lib/probe.py" port-server 9000 9001 9002
+	if ! wait_for 100 listening server tcp 9002; then
+		not_ok "$(t 'port servers')" "did not start"
+		return
+	fi
 	check "$(t 'attach lan0 wan0')" hp attach lan0 wan0
 	check "$(t 'forward add tcp 8000-8002 -> 9000-9002')" \
 		hp forward add tcp "$PUB:8000-8002" "$SERVER:9000-9002"
@@ -66,7 +68,7 @@ cases() {
 	done
 	check "$(t 'forward list shows 8100-8102 -> 9001')" listed "$PUB:8100-8102 .*$SERVER:9001( |$)"
 	check "$(t 'forward add of a port already in a range fails')" \
-		eval '! hp forward add tcp "$PUB:8001" "$SERVER:9000"'
+		negate hp forward add tcp "$PUB:8001" "$SERVER:9000"
 
 	check "$(t 'forward del tcp 8000-8002')" hp forward del tcp "$PUB:8000-8002"
 	for ns in inet client; do
@@ -75,7 +77,7 @@ cases() {
 		done
 		check "$(t "$ns: the other range still reaches :9001")" reaches "$ns" 8101 9001
 	done
-	check "$(t 'forward list no longer shows 8000-8002')" eval '! listed "$PUB:8000"'
+	check "$(t 'forward list no longer shows 8000-8002')" negate listed "$PUB:8000"
 	check "$(t 'forward del tcp 8100-8102')" hp forward del tcp "$PUB:8100-8102"
 	check "$(t 'inet: both ranges deleted: :8102 reaches nothing')" fails inet 8102
 }

@@ -77,7 +77,7 @@ reuse_case() {
 	probe "$ns" tcp "$PUB" "$TCP_PORT" server-closes "$SIZE" "$sport" >"$out" 2>&1
 	check "$(t "$ns reuse: same 4-tuple again at once, byte-identical")" client_ok "$out"
 	check "$(t "$ns reuse: tcp_reopened rose")" rose tcp_reopened "$reopened"
-	wait_for 30 server_said server-closes done
+	wait_for 30 server_said server-closes "done"
 	peers=$(last_peers server-closes 2 | sort -u)
 	echo "server saw the two connections from: $peers" >&2
 	check "$(t "$ns reuse: server saw both from the same address and port")" \
@@ -89,10 +89,10 @@ cases() {
 	check "$(t 'attach lan0 wan0')" hp attach lan0 wan0
 	check "$(t "forward add tcp :$TCP_PORT")" hp forward add tcp "$PUB:$TCP_PORT" "$SERVER:$TCP_PORT"
 
-	state_case client "$CLIENT" server-closes 40001 done
+	state_case client "$CLIENT" server-closes 40001 "done"
 	state_case client "$CLIENT" client-closes 40002 eof
 	state_case client "$CLIENT" rst 40003 reset
-	state_case inet "$INET" server-closes 40001 done
+	state_case inet "$INET" server-closes 40001 "done"
 	state_case inet "$INET" client-closes 40002 eof
 	state_case inet "$INET" rst 40003 reset
 
@@ -105,9 +105,9 @@ cases() {
 	check "$(t "forward add tcp :$TCP_PORT --hairpin off")" \
 		hp forward add tcp "$PUB:$TCP_PORT" "$SERVER:$TCP_PORT" --hairpin off
 	check "$(t 'hairpin off: LAN client transfer fails (negative control)')" \
-		eval '! client_ok_from client 40021'
+		negate client_ok_from client 40021
 	check "$(t 'hairpin off: no session from the LAN client left established')" \
-		eval '[ "$(session_state "$CLIENT:40021")" != established ]'
+		negate state_is "$CLIENT:40021" established
 }
 
 # client_ok_from NS SPORT: a server-closes transfer from NS succeeds.

@@ -46,3 +46,8 @@ wait_for() {
 	done
 	return 1
 }
+
+# negate CMD...: CMD fails; for negative controls, `check NAME negate CMD...`.
+negate() {
+	! "$@"
+}
