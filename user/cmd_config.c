@@ -14,26 +14,41 @@
 #include "pins.h"
 
 static const char help[] =
-	"Usage: hairpin-xdp config [--fast-path on|off] [--timeout NAME=SECONDS]...\n"
+	"Usage: hairpin-xdp config [--fast-path on|off] [--nexthop-cache on|off]\n"
+	"                          [--timeout NAME=SECONDS]...\n"
 	"\n"
 	"Without options: print the configuration. Changes apply at once.\n"
 	"\n"
 	"  --fast-path on|off      off: every translated packet goes through the\n"
 	"                          stack (XDP_PASS, TC egress finishes the rewrite)\n"
+	"  --nexthop-cache on|off  off: ask the fib for every fast-path packet\n"
+	"                          (on: answers are kept per CPU for 1 s)\n"
 	"  --timeout NAME=SECONDS  idle timeout; NAME: tcp-established,\n"
 	"                          tcp-transitory, udp, udp-oneway\n";
 
-enum { OPT_FAST_PATH = 0x200, OPT_TIMEOUT };
+enum { OPT_TIMEOUT = 0x200, OPT_SWITCH };
+
+/* The on/off switches: each "off" sets a flag of hp_config. */
+static const struct config_switch {
+	const char *name;     /* option and printed name */
+	const char *json;     /* JSON key */
+	__u32 off_flag;	      /* enum hp_config_flags */
+} switches[] = {
+	{ "fast-path", "fast_path", HP_CF_NO_FAST_PATH },
+	{ "nexthop-cache", "nexthop_cache", HP_CF_NO_NEXTHOP_CACHE },
+};
+#define N_SWITCHES (sizeof(switches) / sizeof(switches[0]))
 
 static const struct option longopts[] = {
-	{ "fast-path", required_argument, NULL, OPT_FAST_PATH },
+	{ "fast-path", required_argument, NULL, OPT_SWITCH + 0 },
+	{ "nexthop-cache", required_argument, NULL, OPT_SWITCH + 1 },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ NULL },
 };
 
 struct config_opts {
-	bool fast_path_set;
-	bool fast_path;
+	__u32 flags_set;   /* switches given */
+	__u32 flags_off;   /* ...and turned off */
 	struct hp_config given; /* timeouts set: non-zero */
 	bool changed;
 };
@@ -41,24 +56,34 @@ struct config_opts {
 static int parse_opt(int opt, const char *arg, void *ctx)
 {
 	struct config_opts *o = ctx;
+	const struct config_switch *sw;
+	char name[32];
+	bool on;
 
 	o->changed = true;
-	if (opt == OPT_FAST_PATH) {
-		o->fast_path_set = true;
-		return parse_on_off(arg, "--fast-path", &o->fast_path);
-	}
-	return parse_timeout(arg, &o->given);
+	if (opt == OPT_TIMEOUT)
+		return parse_timeout(arg, &o->given);
+	sw = &switches[opt - OPT_SWITCH];
+	snprintf(name, sizeof(name), "--%s", sw->name);
+	if (parse_on_off(arg, name, &on))
+		return -1;
+	o->flags_set |= sw->off_flag;
+	if (!on)
+		o->flags_off |= sw->off_flag;
+	return 0;
 }
 
 static void print_config(const struct hp_config *cfg)
 {
-	bool fast = !(cfg->flags & HP_CF_NO_FAST_PATH);
+	size_t i;
 
 	if (!g_opts.json) {
 		printf("%-16s %u-%u\n", "snat-ports", cfg->snat_port_lo, cfg->snat_port_hi);
 		printf("%-16s %u\n", "max-sessions", cfg->max_sessions);
-		printf("%-16s %s\n", "fast-path", fast ? "on" : "off");
-		for (size_t i = 0; i < timeout_names_count; i++)
+		for (i = 0; i < N_SWITCHES; i++)
+			printf("%-16s %s\n", switches[i].name,
+			       cfg->flags & switches[i].off_flag ? "off" : "on");
+		for (i = 0; i < timeout_names_count; i++)
 			printf("%-16s %us\n", timeout_names[i].name,
 			       config_timeout_val(cfg, &timeout_names[i]));
 		return;
@@ -67,10 +92,11 @@ static void print_config(const struct hp_config *cfg)
 	json_kv_u64("snat_port_lo", cfg->snat_port_lo);
 	json_kv_u64("snat_port_hi", cfg->snat_port_hi);
 	json_kv_u64("max_sessions", cfg->max_sessions);
-	json_kv_bool("fast_path", fast);
+	for (i = 0; i < N_SWITCHES; i++)
+		json_kv_bool(switches[i].json, !(cfg->flags & switches[i].off_flag));
 	json_key("timeouts");
 	json_begin_object();
-	for (size_t i = 0; i < timeout_names_count; i++)
+	for (i = 0; i < timeout_names_count; i++)
 		json_kv_u64(timeout_names[i].name,
 			    config_timeout_val(cfg, &timeout_names[i]));
 	json_end_object();
@@ -91,12 +117,7 @@ int cmd_config(int argc, char **argv)
 	if (maps_open_loaded(&m) || config_read(&m, &cfg))
 		goto out;
 	if (o.changed) {
-		if (o.fast_path_set) {
-			if (o.fast_path)
-				cfg.flags &= ~HP_CF_NO_FAST_PATH;
-			else
-				cfg.flags |= HP_CF_NO_FAST_PATH;
-		}
+		cfg.flags = (cfg.flags & ~o.flags_set) | o.flags_off;
 		config_merge_timeouts(&cfg, &o.given);
 		if (config_write(&m, &cfg))
 			goto out;

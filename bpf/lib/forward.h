@@ -15,8 +15,7 @@
 #include "lib/nat.h"
 #include "lib/frag.h"
 #include "lib/icmp.h"
-
-#define HP_AF_INET 2
+#include "lib/nexthop.h"
 
 static __always_inline bool hp_on_link(__be32 a, __be32 b, __u8 prefixlen)
 {
@@ -69,21 +68,11 @@ static __always_inline void hp_ip_decrease_ttl(struct iphdr *ip)
  * set when the packet must take the slow path. Nothing is written to the
  * packet before the decision is final.
  */
-static __always_inline int hp_forward_fast(struct xdp_md *ctx, struct hp_packet *pkt,
-					   enum hp_pkt_kind kind, const struct hp_tuple *xlat, const struct hp_config *cfg,
-					   struct hp_l4_csum *cs, __u32 *slow_reason)
+static __always_inline int hp_forward_fast(struct xdp_md *ctx, struct hp_packet *pkt, enum hp_pkt_kind kind,
+					   const struct hp_tuple *xlat, const struct hp_config *cfg,
+					   struct hp_l4_csum *cs, __u64 now, __u32 *slow_reason)
 {
-	struct bpf_fib_lookup fib = {
-		.family = HP_AF_INET,
-		.tos = pkt->ip->tos,
-		.l4_protocol = pkt->ip->protocol,
-		.sport = xlat->sport,
-		.dport = xlat->dport,
-		.tot_len = bpf_ntohs(pkt->ip->tot_len),
-		.ifindex = ctx->ingress_ifindex,
-		.ipv4_src = xlat->saddr,
-		.ipv4_dst = xlat->daddr,
-	};
+	struct hp_nexthop nh;
 	bool same_port;
 
 	if (cfg->flags & HP_CF_NO_FAST_PATH) {
@@ -104,7 +93,7 @@ static __always_inline int hp_forward_fast(struct xdp_md *ctx, struct hp_packet 
 		*slow_reason = HP_SLOW_TTL;
 		return HP_CONTINUE;
 	}
-	switch (bpf_fib_lookup(ctx, &fib, sizeof(fib), 0)) {
+	switch (hp_nexthop(ctx, pkt, xlat, cfg, now, &nh)) {
 	case BPF_FIB_LKUP_RET_SUCCESS:
 		break;
 	case BPF_FIB_LKUP_RET_NO_NEIGH:
@@ -117,11 +106,11 @@ static __always_inline int hp_forward_fast(struct xdp_md *ctx, struct hp_packet 
 		*slow_reason = HP_SLOW_FIB_OTHER;
 		return HP_CONTINUE;
 	}
-	same_port = fib.ifindex == ctx->ingress_ifindex;
-	if (!same_port && !bpf_map_lookup_elem(&hp_tx_ports, &fib.ifindex)) {
+	if (!nh.attached) {
 		*slow_reason = HP_SLOW_NOT_ATTACHED;
 		return HP_CONTINUE;
 	}
+	same_port = nh.out_ifindex == ctx->ingress_ifindex;
 	if (cs->kind == HP_CSUM_PARTIAL) {
 		if (!hp_l4_csum_finish(pkt, cs)) {
 			*slow_reason = HP_SLOW_PARTIAL_CSUM;
@@ -132,14 +121,14 @@ static __always_inline int hp_forward_fast(struct xdp_md *ctx, struct hp_packet 
 
 	hp_rewrite_inplace(pkt, kind, xlat, HP_REWRITE_ALL, cs);
 	hp_ip_decrease_ttl(pkt->ip);
-	__builtin_memcpy(pkt->eth->h_dest, fib.dmac, ETH_ALEN);
-	__builtin_memcpy(pkt->eth->h_source, fib.smac, ETH_ALEN);
+	__builtin_memcpy(pkt->eth->h_dest, nh.dmac, ETH_ALEN);
+	__builtin_memcpy(pkt->eth->h_source, nh.smac, ETH_ALEN);
 	if (same_port) {
 		hp_count(HP_XDP_FAST_TX);
 		return XDP_TX;
 	}
 	hp_count(HP_XDP_FAST_REDIRECT);
-	return bpf_redirect_map(&hp_tx_ports, fib.ifindex, 0);
+	return bpf_redirect_map(&hp_tx_ports, nh.out_ifindex, 0);
 }
 
 /*
@@ -203,7 +192,7 @@ static __always_inline int hp_forward(struct xdp_md *ctx, struct hp_packet *pkt,
 	__u32 slow_reason = HP_SLOW_FIB_OTHER;
 	int action;
 
-	action = hp_forward_fast(ctx, pkt, kind, xlat, cfg, cs, &slow_reason);
+	action = hp_forward_fast(ctx, pkt, kind, xlat, cfg, cs, now, &slow_reason);
 	if (action != HP_CONTINUE)
 		return action;
 	return hp_forward_slow(pkt, kind, xlat, cs, slow_reason, now);

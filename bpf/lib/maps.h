@@ -89,6 +89,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } hp_ifaces SEC(".maps");
 
+/* The next-hop cache, per CPU: no locks, and no torn entries. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, HP_NEXTHOP_SLOTS);
+	__type(key, __u32);
+	__type(value, struct hp_nexthop);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_nexthops SEC(".maps");
+
 /* XDP_REDIRECT targets: every attached interface, keyed by ifindex. */
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);

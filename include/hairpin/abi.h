@@ -182,6 +182,31 @@ _Static_assert(sizeof(struct hp_frag) == 16, "hp_frag layout");
 #define HP_FRAG_TIMEOUT_SEC 30
 #define HP_MAX_FRAGS 8192
 
+/* ---- next-hop cache ---- */
+
+/*
+ * One slot of hp_nexthops, a per-CPU direct-mapped cache in front of
+ * bpf_fib_lookup(): what the fib said for (source, destination, ingress
+ * port), kept for HP_NEXTHOP_TTL_MS so that route and neighbour changes
+ * take effect within that time.
+ */
+#define HP_NEXTHOP_SLOTS 4096 /* a power of two */
+#define HP_NEXTHOP_TTL_MS 1000
+
+struct hp_nexthop {
+	__be32 saddr; /* the tag: what was looked up */
+	__be32 daddr;
+	__u32 in_ifindex;
+	__u32 out_ifindex; /* the answer */
+	__u8 dmac[6];
+	__u8 smac[6];
+	__u16 mtu;	/* the route's MTU: longer packets go to the stack */
+	__u8 attached;	/* out_ifindex can be sent to (ingress port, or in hp_tx_ports) */
+	__u8 pad;
+	__u64 expires_ns;
+};
+_Static_assert(sizeof(struct hp_nexthop) == 40, "hp_nexthop layout");
+
 /* ---- attached interfaces ---- */
 
 enum hp_iface_flags {
@@ -201,7 +226,8 @@ _Static_assert(sizeof(struct hp_iface) == 24, "hp_iface layout");
 /* ---- configuration: one element of hp_config, written by the loader ---- */
 
 enum hp_config_flags {
-	HP_CF_NO_FAST_PATH = 1 << 0, /* always XDP_PASS to the stack */
+	HP_CF_NO_FAST_PATH = 1 << 0,	 /* always XDP_PASS to the stack */
+	HP_CF_NO_NEXTHOP_CACHE = 1 << 1, /* bpf_fib_lookup() for every packet */
 };
 
 struct hp_config {

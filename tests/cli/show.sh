@@ -98,6 +98,16 @@ expect_ok "config --fast-path on --timeout udp=60 --timeout udp-oneway=100" \
 check "config: fast path back on, udp timeouts 60 and 100" eval \
 	'bpftool map dump pinned "$PIN/maps/hp_config" | grep -q "\"flags\": 0" &&
 	grep -qE "^udp +60s$" "$OUT" && grep -qE "^udp-oneway +100s$" "$OUT"'
+expect_ok "config --nexthop-cache off" config --nexthop-cache off
+check "hp_config flags has HP_CF_NO_NEXTHOP_CACHE only" eval \
+	'bpftool map dump pinned "$PIN/maps/hp_config" | grep -q "\"flags\": 2" &&
+	grep -qE "^nexthop-cache +off$" "$OUT" && grep -qE "^fast-path +on$" "$OUT"'
+hx config --json
+check "config --json: nexthop_cache false, fast_path true" eval \
+	'json_valid && json_eval "j[\"nexthop_cache\"] is False and j[\"fast_path\"] is True"'
+expect_ok "config --nexthop-cache on" config --nexthop-cache on
+check "config: next-hop cache back on" eval \
+	'bpftool map dump pinned "$PIN/maps/hp_config" | grep -q "\"flags\": 0"'
 hx sessions
 check "sessions: remaining timeout follows the config (udp-oneway 100)" \
 	idle_left "^udp udp .* rule=1 " 100 10
