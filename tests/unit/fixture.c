@@ -32,6 +32,7 @@ const __u8 mac_dmzhost[6] = { 0x02, 0, 0, 0, 0, 0x20 };
 
 static const char *const if_names[IF_MAX] = { "lan0", "wan0", "dmz0" };
 static int if_index[IF_MAX];
+static int cpu = -1;
 
 /*
  * Built with `ip` so that it reads like the integration tests' set-up. The
@@ -66,6 +67,14 @@ static int write_file(const char *path, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : -EIO;
 }
 
+static int run_cmd(const char *cmd)
+{
+	char line[256];
+
+	snprintf(line, sizeof(line), "%s >/dev/null 2>&1", cmd);
+	return system(line);
+}
+
 bool env_setup(char *why, size_t why_len)
 {
 	if (geteuid() != 0) {
@@ -78,10 +87,7 @@ bool env_setup(char *why, size_t why_len)
 		return false;
 	}
 	for (size_t i = 0; i < sizeof(env_cmds) / sizeof(env_cmds[0]); i++) {
-		char cmd[256];
-
-		snprintf(cmd, sizeof(cmd), "%s >/dev/null 2>&1", env_cmds[i]);
-		if (system(cmd)) {
+		if (run_cmd(env_cmds[i])) {
 			snprintf(why, why_len, "set-up failed: %s", env_cmds[i]);
 			return false;
 		}
@@ -89,6 +95,24 @@ bool env_setup(char *why, size_t why_len)
 	/* Per namespace; also switches every existing device's forwarding. */
 	if (write_file("/proc/sys/net/ipv4/ip_forward", "1")) {
 		snprintf(why, why_len, "cannot enable ip_forward");
+		return false;
+	}
+	/*
+	 * BPF_PROG_TEST_RUN runs on the calling CPU: pinned, every run of
+	 * the process sees the same per-CPU slots (the next-hop cache).
+	 */
+	cpu = sched_getcpu();
+	if (cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			cpu = -1;
+	}
+	if (cpu < 0) {
+		snprintf(why, why_len, "cannot pin to one CPU: %s",
+			 strerror(errno));
 		return false;
 	}
 	for (int i = 0; i < IF_MAX; i++) {
@@ -104,6 +128,31 @@ bool env_setup(char *why, size_t why_len)
 int env_ifindex(enum netif i)
 {
 	return if_index[i];
+}
+
+int env_cpu(void)
+{
+	return cpu;
+}
+
+/* The permanent neighbours of the set-up, as they were. */
+void env_neigh_restore(void)
+{
+	for (size_t i = 0; i < sizeof(env_cmds) / sizeof(env_cmds[0]); i++)
+		if (!strncmp(env_cmds[i], "ip neigh ", 9) && run_cmd(env_cmds[i]))
+			fprintf(stderr, "unit_tests: cannot restore: %s\n",
+				env_cmds[i]);
+}
+
+bool fx_neigh_del(struct fx *fx, enum netif i, __u32 addr)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "ip neigh del %u.%u.%u.%u dev %s",
+		 addr >> 24, addr >> 16 & 0xff, addr >> 8 & 0xff, addr & 0xff,
+		 if_names[i]);
+	fx->neigh_changed = true;
+	return ASSERT_TRUE(!run_cmd(cmd), cmd);
 }
 
 /* ---- skeleton ---- */
@@ -237,55 +286,166 @@ static bool fill_maps(struct fx *fx, const struct fx_opts *o)
 			 "hp_config update");
 }
 
+/*
+ * Loading the skeleton (the verifier) is what costs: a case gets a loaded
+ * object for the map sizes it asks for, loaded once per process, with every
+ * map emptied (fx_reset) so that the case starts as on a fresh load.
+ */
+#define MAX_LOADED 8
+
+static struct loaded {
+	__u32 session_entries, egress_entries;
+	struct hairpin *skel;
+} loaded[MAX_LOADED];
+static int n_loaded;
+
+static struct hairpin *skel_load(const struct fx_opts *o)
+{
+	struct hairpin *skel;
+	struct bpf_map *map;
+	int err;
+
+	for (int i = 0; i < n_loaded; i++)
+		if (loaded[i].session_entries == o->session_entries &&
+		    loaded[i].egress_entries == o->egress_entries)
+			return loaded[i].skel;
+	if (!ASSERT_TRUE(n_loaded < MAX_LOADED, "too many map sizes"))
+		return NULL;
+	libbpf_set_print(keep_libbpf_log);
+	skel = hairpin__open();
+	if (!ASSERT_TRUE(skel, "hairpin__open"))
+		return NULL;
+	/*
+	 * The maps are LIBBPF_PIN_BY_NAME; without a pin path libbpf neither
+	 * reuses nor pins them, so nothing is shared with a loaded router and
+	 * nothing is left in bpffs.
+	 */
+	bpf_object__for_each_map(map, skel->obj)
+		bpf_map__set_pin_path(map, NULL);
+	if (o->session_entries)
+		bpf_map__set_max_entries(skel->maps.hp_sessions,
+					 o->session_entries);
+	if (o->egress_entries)
+		bpf_map__set_max_entries(skel->maps.hp_egress,
+					 o->egress_entries);
+	err = hairpin__load(skel);
+	if (err) {
+		dump_libbpf_log();
+		hairpin__destroy(skel);
+		ASSERT_OK(err, "hairpin__load");
+		return NULL;
+	}
+	libbpf_log_len = 0;
+	loaded[n_loaded++] = (struct loaded){ o->session_entries,
+					      o->egress_entries, skel };
+	return skel;
+}
+
+/* Delete every key of a hash-like map (hash, LRU, LPM trie, devmap hash). */
+static bool map_delete_all(struct bpf_map *map)
+{
+	int fd = bpf_map__fd(map);
+	__u8 key[64];
+
+	if (!ASSERT_TRUE(bpf_map__key_size(map) <= sizeof(key), "key size"))
+		return false;
+	while (!bpf_map_get_next_key(fd, NULL, key))
+		if (!ASSERT_OK(bpf_map_delete_elem(fd, key),
+			       bpf_map__name(map)))
+			return false;
+	return true;
+}
+
+/*
+ * Zero every element of an array, on every CPU of a per-CPU one. For
+ * hp_gc this also cancels the sweeper's timer (an update frees the old
+ * value's bpf_timer), so that no sweep of an earlier case runs in this one
+ * and the next session arms it afresh.
+ */
+static bool map_zero_all(struct bpf_map *map, bool percpu)
+{
+	int ncpu = percpu ? libbpf_num_possible_cpus() : 1;
+	size_t vsz = percpu ? (bpf_map__value_size(map) + 7) / 8 * 8 :
+			      bpf_map__value_size(map);
+	int fd = bpf_map__fd(map);
+	bool ok = true;
+	void *zero;
+
+	if (!ASSERT_TRUE(ncpu > 0, "possible CPUs"))
+		return false;
+	zero = calloc((size_t)ncpu, vsz);
+	if (!ASSERT_TRUE(zero, "calloc"))
+		return false;
+	for (__u32 i = 0; ok && i < bpf_map__max_entries(map); i++)
+		ok = ASSERT_OK(bpf_map_update_elem(fd, &i, zero, 0),
+			       bpf_map__name(map));
+	free(zero);
+	return ok;
+}
+
+/* Every map as a fresh load leaves it. */
+static bool fx_reset(struct hairpin *skel)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, skel->obj) {
+		enum bpf_map_type t = bpf_map__type(map);
+		bool ok;
+
+		if (t == BPF_MAP_TYPE_ARRAY || t == BPF_MAP_TYPE_PERCPU_ARRAY)
+			ok = map_zero_all(map, t == BPF_MAP_TYPE_PERCPU_ARRAY);
+		else if (t == BPF_MAP_TYPE_HASH || t == BPF_MAP_TYPE_LRU_HASH ||
+			 t == BPF_MAP_TYPE_LPM_TRIE ||
+			 t == BPF_MAP_TYPE_DEVMAP_HASH)
+			ok = map_delete_all(map);
+		else
+			ok = test_fail(__FILE__, __LINE__,
+				       "map %s: no way to reset its type %d",
+				       bpf_map__name(map), t);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 bool fx_open(struct fx *fx, const struct fx_opts *o)
 {
 	static const struct fx_opts none;
-	struct bpf_map *map;
-	int err;
 
 	memset(fx, 0, sizeof(*fx));
 	if (!o)
 		o = &none;
-	libbpf_set_print(keep_libbpf_log);
-	fx->skel = hairpin__open();
-	if (!ASSERT_TRUE(fx->skel, "hairpin__open"))
+	fx->skel = skel_load(o);
+	if (!fx->skel || !fx_reset(fx->skel))
 		return false;
-	/*
-	 * The maps are LIBBPF_PIN_BY_NAME; without a pin path libbpf neither
-	 * reuses nor pins them, so every case starts empty and leaves nothing
-	 * in bpffs.
-	 */
-	bpf_object__for_each_map(map, fx->skel->obj)
-		bpf_map__set_pin_path(map, NULL);
-	if (o->session_entries)
-		bpf_map__set_max_entries(fx->skel->maps.hp_sessions,
-					 o->session_entries);
-	if (o->egress_entries)
-		bpf_map__set_max_entries(fx->skel->maps.hp_egress,
-					 o->egress_entries);
-	err = hairpin__load(fx->skel);
-	if (err) {
-		dump_libbpf_log();
-		return ASSERT_OK(err, "hairpin__load");
-	}
-	libbpf_log_len = 0;
 	fx->xdp_fd = bpf_program__fd(fx->skel->progs.xdp_ingress);
 	fx->tc_fd = bpf_program__fd(fx->skel->progs.tc_egress);
 	fx->sessions = bpf_map__fd(fx->skel->maps.hp_sessions);
 	fx->egress = bpf_map__fd(fx->skel->maps.hp_egress);
 	fx->forwards = bpf_map__fd(fx->skel->maps.hp_forwards);
+	fx->allow = bpf_map__fd(fx->skel->maps.hp_allow);
 	fx->stats = bpf_map__fd(fx->skel->maps.hp_stats);
 	fx->rule_stats = bpf_map__fd(fx->skel->maps.hp_rule_stats);
 	fx->ifaces = bpf_map__fd(fx->skel->maps.hp_ifaces);
 	fx->tx_ports = bpf_map__fd(fx->skel->maps.hp_tx_ports);
+	fx->nexthops = bpf_map__fd(fx->skel->maps.hp_nexthops);
 	fx->config = bpf_map__fd(fx->skel->maps.hp_config);
 	return fill_maps(fx, o);
 }
 
+/* What a case changed in the namespace is put back for the next one. */
 void fx_close(struct fx *fx)
 {
-	hairpin__destroy(fx->skel);
+	if (fx->neigh_changed)
+		env_neigh_restore();
 	fx->skel = NULL;
+}
+
+void fx_unload_all(void)
+{
+	for (int i = 0; i < n_loaded; i++)
+		hairpin__destroy(loaded[i].skel);
+	n_loaded = 0;
 }
 
 int fx_run(struct fx *fx, enum hook hook, enum netif iface, const __u8 *in,

@@ -15,7 +15,11 @@
  *
  * Everything disappears with the process: no pins, no interfaces outside.
  *
- * Each case gets a fresh skeleton (fx_open), with its maps unpinned, the
+ * The process is pinned to one CPU, so that every BPF_PROG_TEST_RUN sees
+ * the same per-CPU map slots.
+ *
+ * Each case gets a loaded skeleton (fx_open) with its maps unpinned and
+ * emptied as on a fresh load (one load per distinct map size, reused), the
  * attached ports and forward rules below filled in, and hp_config from
  * struct fx_opts.
  */
@@ -71,9 +75,10 @@ struct fx_opts {
 struct fx {
 	struct hairpin *skel;
 	int xdp_fd, tc_fd;
-	int sessions, egress, forwards, stats, rule_stats, ifaces, tx_ports,
-		config;
+	int sessions, egress, forwards, allow, stats, rule_stats, ifaces,
+		tx_ports, nexthops, config;
 	struct hp_config cfg;
+	bool neigh_changed; /* fx_neigh_del() was called */
 };
 
 enum hook { HOOK_XDP, HOOK_TC };
@@ -81,10 +86,18 @@ enum hook { HOOK_XDP, HOOK_TC };
 /* Once per process; false (with a reason) when the tests cannot run. */
 bool env_setup(char *why, size_t why_len);
 int env_ifindex(enum netif i);
+int env_cpu(void); /* the CPU the process (and every test run) is on */
+void env_neigh_restore(void);
 
-/* Load a fresh skeleton; on failure records the test failure. */
+/* A skeleton with empty maps; on failure records the test failure. */
 bool fx_open(struct fx *fx, const struct fx_opts *opts);
+/* Ends a case: puts back the neighbours it deleted. */
 void fx_close(struct fx *fx);
+/* At exit: destroy the skeletons fx_open() loaded. */
+void fx_unload_all(void);
+
+/* `ip neigh del @addr dev @i`, restored by fx_close(). */
+bool fx_neigh_del(struct fx *fx, enum netif i, __u32 addr);
 
 /*
  * Run one program on @in. @out must hold PKT_MAX bytes. Returns 0 or

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * The runner: registers every case, enters the private network namespace,
- * runs each case on a freshly loaded skeleton and prints one result line per
- * case. Usage: unit_tests [SUBSTRING...] runs the cases whose name contains
+ * runs each case on a skeleton whose maps are emptied first (fx_open) and
+ * prints one result line per case. Usage: unit_tests [SUBSTRING...] runs the cases whose name contains
  * one of the substrings (all without arguments).
  *
  * Exit status: 0 whatever the cases did (tests/run counts the lines); 1 only
@@ -108,5 +108,6 @@ int main(int argc, char **argv)
 		else
 			printf("ok - %s\n", t->name);
 	}
+	fx_unload_all();
 	return 0;
 }

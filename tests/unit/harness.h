@@ -22,7 +22,7 @@ struct fx_opts;
 
 struct unit_test {
 	const char *name;
-	/* Runs on a freshly loaded fixture built from @opts. */
+	/* Runs on a fixture with empty maps, built from @opts. */
 	void (*run)(struct fx *fx, const void *arg);
 	const void *arg;
 	const struct fx_opts *opts;
