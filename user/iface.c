@@ -273,18 +273,20 @@ int iface_attach(const struct iface_info *ifi, int xdp_fd, int tc_fd,
 	*fell_back = false;
 	snprintf(rec.name, sizeof(rec.name), "%s", ifi->name);
 
-	/*
-	 * Maps first, so that the programs find the interface described from
-	 * their first packet on.
-	 */
-	if (bpf_map_update_elem(m->tx_ports, &ifi->ifindex, &tx, BPF_ANY)) {
-		errorf("%s: cannot add to hp_tx_ports: %s", ifi->name, strerror(errno));
-		return -1;
-	}
 	if (xdp_attach(ifi, xdp_fd, mode, &generic, fell_back))
-		goto err_tx;
-	if (tc_attach(ifi, tc_fd, &own_clsact))
+		return -1;
+	/*
+	 * A redirect target only in native mode: a device without native XDP
+	 * (a bridge, VLAN or macvlan device) cannot send the frames a native
+	 * port redirects to it, and the kernel drops them silently. Packets for
+	 * such a port take the slow path (slow_not_attached) instead.
+	 */
+	if (!generic && bpf_map_update_elem(m->tx_ports, &ifi->ifindex, &tx, BPF_ANY)) {
+		errorf("%s: cannot add to hp_tx_ports: %s", ifi->name, strerror(errno));
 		goto err_xdp;
+	}
+	if (tc_attach(ifi, tc_fd, &own_clsact))
+		goto err_tx;
 	rec.flags = (own_clsact ? HP_IFF_OWN_CLSACT : 0) |
 		    (generic ? HP_IFF_XDP_GENERIC : 0);
 	if (bpf_map_update_elem(m->ifaces, &ifi->ifindex, &rec, BPF_ANY)) {
@@ -297,10 +299,10 @@ err_tc:
 	tc_filter_del(ifi->ifindex, ifi->name);
 	if (own_clsact)
 		tc_clsact_del(ifi->ifindex, ifi->name);
-err_xdp:
-	unpin_link(ifi->name);
 err_tx:
 	bpf_map_delete_elem(m->tx_ports, &ifi->ifindex);
+err_xdp:
+	unpin_link(ifi->name);
 	return -1;
 }
 

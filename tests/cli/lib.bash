@@ -54,11 +54,22 @@ WHY=
 cli_cleanup() {
 	local ns
 	[ -n "${PIN:-}" ] && [ -d "$PIN" ] && rm -rf "$PIN"
+	[ -n "${PIN:-}" ] && rm -f "$PIN-xdp_pass"
 	for ns in "${CLI_NAMESPACES[@]}"; do
 		ip netns del "$ns" 2>/dev/null
 	done
 	[ -n "$CLI_TMP" ] && rm -rf "$CLI_TMP"
 	return 0
+}
+
+# peer_xdp_pass NS DEV: an XDP_PASS program on DEV in namespace NS (a veth
+# peer with NAPI). Loaded with bpftool and pinned under this run's name:
+# `ip link set ... obj` would leave iproute2's folders in the bpffs root.
+peer_xdp_pass() {
+	[ -e "$PIN-xdp_pass" ] ||
+		bpftool prog load "$CLI_ROOT/build/xdp_pass.bpf.o" "$PIN-xdp_pass" || return 1
+	# nsenter, not `ip -n`: that remounts /sys and hides the pin.
+	nsenter --net="/run/netns/$1" ip link set dev "$2" xdpgeneric pinned "$PIN-xdp_pass"
 }
 
 ns_add() {

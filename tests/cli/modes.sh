@@ -47,9 +47,11 @@ expect_fail "loaded: --mode native v0 ok, then bridge fails" 'br1: native XDP no
 check "loaded: v0 rolled back, br0 and the pins kept" eval \
 	'[ -z "$(xdp_mode_of v0)" ] && [ -z "$(xdp_mode_of br1)" ] && [ "$(xdp_mode_of br0)" = xdpgeneric ] && [ -e "$PIN/progs/xdp_ingress" ]'
 
-ip -n "$PFX-peer" link set dev v1 xdpgeneric obj "$CLI_ROOT/build/hairpin.bpf.o" sec xdp
+peer_xdp_pass "$PFX-peer" v1
 hx attach v0
 check "veth: default mode is native" eval '[ "$RC" -eq 0 ] && [ "$(xdp_mode_of v0)" = xdp ]'
+check "hp_tx_ports: native v0 only, not generic br0" eval \
+	'[ "$(bpftool -j map dump pinned "$PIN/maps/hp_tx_ports" | python3 -c "import json,sys; print(len(json.load(sys.stdin)))")" = 1 ]'
 check "veth peer in another netns with XDP: no warning" eval '[ ! -s "$ERR" ]'
 
 expect_ok "detach --all" detach --all
