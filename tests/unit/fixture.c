@@ -29,6 +29,7 @@ const __u8 mac_server[6] = { 0x02, 0, 0, 0, 0, 0x02 };
 const __u8 mac_client[6] = { 0x02, 0, 0, 0, 0, 0x03 };
 const __u8 mac_inet[6] = { 0x02, 0, 0, 0, 0, 0x10 };
 const __u8 mac_dmzhost[6] = { 0x02, 0, 0, 0, 0, 0x20 };
+const __u8 mac_small_mtu[6] = { 0x02, 0, 0, 0, 0, 0x0a };
 
 static const char *const if_names[IF_MAX] = { "lan0", "wan0", "dmz0" };
 static int if_index[IF_MAX];
@@ -202,26 +203,64 @@ static void dump_libbpf_log(void)
 	libbpf_log[0] = 0;
 }
 
-struct rule_def {
-	__u8 proto;
-	__u16 ext_port;
-	__u32 int_addr;
-	__u16 int_port;
-	__u8 hairpin;
-};
-
 static const struct rule_def rules[RULE_MAX] = {
-	[RULE_WEB] = { IPPROTO_TCP, 80, SERVER, 80, HP_HAIRPIN_INTERNAL },
-	[RULE_DNS] = { IPPROTO_UDP, 53, SERVER, 5353, HP_HAIRPIN_INTERNAL },
-	[RULE_NO_NEIGH] = { IPPROTO_TCP, 8080, NO_NEIGH_HOST, 80,
+	[RULE_WEB] = { IPPROTO_TCP, 80, 0, SERVER, 80, 0, HP_HAIRPIN_INTERNAL },
+	[RULE_DNS] = { IPPROTO_UDP, 53, 0, SERVER, 5353, 0, HP_HAIRPIN_INTERNAL },
+	[RULE_NO_NEIGH] = { IPPROTO_TCP, 8080, 0, NO_NEIGH_HOST, 80, 0,
 			    HP_HAIRPIN_INTERNAL },
-	[RULE_HAIRPIN_OFF] = { IPPROTO_TCP, 81, SERVER, 80, HP_HAIRPIN_OFF },
-	[RULE_HAIRPIN_EXT] = { IPPROTO_TCP, 82, SERVER, 80,
+	[RULE_HAIRPIN_OFF] = { IPPROTO_TCP, 81, 0, SERVER, 80, 0,
+			       HP_HAIRPIN_OFF },
+	[RULE_HAIRPIN_EXT] = { IPPROTO_TCP, 82, 0, SERVER, 80, 0,
 			       HP_HAIRPIN_EXTERNAL },
-	[RULE_DMZ] = { IPPROTO_TCP, 443, DMZ_HOST, 443, HP_HAIRPIN_INTERNAL },
-	[RULE_SMALL_MTU] = { IPPROTO_TCP, 8081, SMALL_MTU_HOST, 80,
+	[RULE_DMZ] = { IPPROTO_TCP, 443, 0, DMZ_HOST, 443, 0,
+		       HP_HAIRPIN_INTERNAL },
+	[RULE_SMALL_MTU] = { IPPROTO_TCP, 8081, 0, SMALL_MTU_HOST, 80, 0,
 			     HP_HAIRPIN_INTERNAL },
 };
+
+bool fx_add_rule(struct fx *fx, __u32 rule_id, const struct rule_def *r)
+{
+	__u16 ext_last = r->ext_last ? r->ext_last : r->ext_first;
+	__u16 int_last = r->int_last ? r->int_last : r->int_first;
+	struct hp_forward v = {
+		.int_addr = htonl(r->int_addr),
+		.hairpin = r->hairpin,
+		.flags = r->flags,
+		.rule_id = rule_id,
+		.ext_port_first = r->ext_first,
+		.ext_port_last = ext_last,
+		.int_port_first = r->int_first,
+		.int_port_last = int_last,
+	};
+
+	for (__u32 p = r->ext_first; p <= ext_last; p++) {
+		struct hp_forward_key k = {
+			.ext_addr = htonl(PUBLIC),
+			.ext_port = htons((__u16)p),
+			.proto = r->proto,
+		};
+
+		v.int_port = htons(int_last == r->int_first ?
+					   r->int_first :
+					   (__u16)(r->int_first + (p - r->ext_first)));
+		if (!ASSERT_OK(bpf_map_update_elem(fx->forwards, &k, &v,
+						   BPF_NOEXIST),
+			       "hp_forwards update"))
+			return false;
+	}
+	return true;
+}
+
+bool fx_allow(struct fx *fx, __u32 rule_id, __u32 addr, __u8 plen)
+{
+	struct hp_allow_key k = { .prefixlen = 32u + plen,
+				  .rule_id = htonl(rule_id),
+				  .addr = htonl(addr) };
+	__u32 one = 1;
+
+	return ASSERT_OK(bpf_map_update_elem(fx->allow, &k, &one, BPF_NOEXIST),
+			 "hp_allow update");
+}
 
 static bool fill_maps(struct fx *fx, const struct fx_opts *o)
 {
@@ -244,27 +283,9 @@ static bool fill_maps(struct fx *fx, const struct fx_opts *o)
 			       "hp_tx_ports update"))
 			return false;
 	}
-	for (__u32 r = RULE_NONE + 1; r < RULE_MAX; r++) {
-		struct hp_forward_key k = {
-			.ext_addr = htonl(PUBLIC),
-			.ext_port = htons(rules[r].ext_port),
-			.proto = rules[r].proto,
-		};
-		struct hp_forward v = {
-			.int_addr = htonl(rules[r].int_addr),
-			.int_port = htons(rules[r].int_port),
-			.hairpin = rules[r].hairpin,
-			.rule_id = r,
-			.ext_port_first = rules[r].ext_port,
-			.ext_port_last = rules[r].ext_port,
-			.int_port_first = rules[r].int_port,
-			.int_port_last = rules[r].int_port,
-		};
-		if (!ASSERT_OK(bpf_map_update_elem(fx->forwards, &k, &v,
-						   BPF_NOEXIST),
-			       "hp_forwards update"))
+	for (__u32 r = RULE_NONE + 1; r < RULE_MAX; r++)
+		if (!fx_add_rule(fx, r, &rules[r]))
 			return false;
-	}
 	fx->cfg = (struct hp_config){
 		.snat_port_lo = o->snat_lo ? o->snat_lo : HP_DEFAULT_SNAT_PORT_LO,
 		.snat_port_hi = o->snat_hi ? o->snat_hi : HP_DEFAULT_SNAT_PORT_HI,
@@ -528,6 +549,34 @@ bool fx_rule_stats(struct fx *fx, __u32 rule, struct hp_rule_stats *out)
 		out->bytes += vals[i].bytes;
 		out->sessions += vals[i].sessions;
 	}
+	return true;
+}
+
+bool fx_nh_fill(struct fx *fx, const struct hp_nexthop *v)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct hp_nexthop vals[ncpu > 0 ? ncpu : 1];
+
+	if (!ASSERT_TRUE(ncpu > 0, "possible CPUs"))
+		return false;
+	for (int i = 0; i < ncpu; i++)
+		vals[i] = *v;
+	for (__u32 k = 0; k < HP_NEXTHOP_SLOTS; k++)
+		if (!ASSERT_OK(bpf_map_update_elem(fx->nexthops, &k, vals, 0),
+			       "hp_nexthops update"))
+			return false;
+	return true;
+}
+
+bool fx_nh_read(struct fx *fx, __u32 slot, struct hp_nexthop *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct hp_nexthop vals[ncpu > 0 ? ncpu : 1];
+
+	if (ncpu <= 0 || env_cpu() >= ncpu ||
+	    bpf_map_lookup_elem(fx->nexthops, &slot, vals))
+		return false;
+	*out = vals[env_cpu()];
 	return true;
 }
 

@@ -45,6 +45,7 @@
 
 extern const __u8 mac_lan[6], mac_wan[6], mac_dmz[6];
 extern const __u8 mac_server[6], mac_client[6], mac_inet[6], mac_dmzhost[6];
+extern const __u8 mac_small_mtu[6]; /* SMALL_MTU_HOST */
 
 enum netif { IF_LAN, IF_WAN, IF_DMZ, IF_MAX };
 
@@ -61,7 +62,17 @@ enum rule {
 	RULE_HAIRPIN_EXT,  /* tcp PUBLIC:82   -> SERVER:80, hairpin external */
 	RULE_DMZ,	   /* tcp PUBLIC:443  -> DMZ_HOST:443 (port not attached) */
 	RULE_SMALL_MTU,	   /* tcp PUBLIC:8081 -> SMALL_MTU_HOST:80 */
-	RULE_MAX,
+	RULE_MAX,	   /* cases add their own rules from this id up */
+};
+
+/* A forward rule on PUBLIC: ext_first..ext_last -> int_addr:int_first..int_last. */
+struct rule_def {
+	__u8 proto;
+	__u16 ext_first, ext_last; /* ext_last 0: ext_first */
+	__u32 int_addr;
+	__u16 int_first, int_last; /* int_last 0: int_first */
+	__u8 hairpin;		   /* enum hp_hairpin_mode */
+	__u8 flags;		   /* enum hp_forward_flags */
 };
 
 struct fx_opts {
@@ -96,6 +107,15 @@ void fx_close(struct fx *fx);
 /* At exit: destroy the skeletons fx_open() loaded. */
 void fx_unload_all(void);
 
+/*
+ * Insert @r as `hairpin-xdp forward add` does: one hp_forwards entry per
+ * external port, all with @rule_id and the whole ranges, int_port stepping
+ * with the external port (or the one internal port).
+ */
+bool fx_add_rule(struct fx *fx, __u32 rule_id, const struct rule_def *r);
+/* An hp_allow prefix @addr/@plen of @rule_id. */
+bool fx_allow(struct fx *fx, __u32 rule_id, __u32 addr, __u8 plen);
+
 /* `ip neigh del @addr dev @i`, restored by fx_close(). */
 bool fx_neigh_del(struct fx *fx, enum netif i, __u32 addr);
 
@@ -119,6 +139,11 @@ __u64 now_coarse_ns(void);
 __u64 fx_counter(struct fx *fx, enum hp_counter c);
 bool fx_rule_stats(struct fx *fx, __u32 rule, struct hp_rule_stats *out);
 int fx_count(int map_fd);
+
+/* hp_nexthops: @v into every slot on every CPU. */
+bool fx_nh_fill(struct fx *fx, const struct hp_nexthop *v);
+/* hp_nexthops slot @slot as this process's CPU (env_cpu) holds it. */
+bool fx_nh_read(struct fx *fx, __u32 slot, struct hp_nexthop *out);
 
 /* A tuple in host order, as the tables write it. */
 struct tup {

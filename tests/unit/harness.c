@@ -85,6 +85,7 @@ int main(int argc, char **argv)
 	register_golden_tests();
 	register_slow_tests();
 	register_session_tests();
+	register_icmp_tests();
 
 	env_ok = env_setup(why, sizeof(why));
 	for (int i = 0; i < n_tests; i++) {

@@ -34,6 +34,9 @@ void test_add(const char *name, void (*run)(struct fx *, const void *),
 void register_golden_tests(void);
 void register_slow_tests(void);
 void register_session_tests(void);
+void register_icmp_tests(void);
+void register_rule_tests(void);
+void register_nexthop_tests(void);
 
 /* Record a failure (the first one counts) or a skip; false for chaining. */
 bool test_fail(const char *file, int line, const char *fmt, ...)

@@ -62,6 +62,38 @@ static __u32 sum_pseudo(const __u8 *iph, __u16 l4_len)
 
 static const __u8 default_mac[6] = { 0x02, 0, 0, 0, 0xee, 0xee };
 
+static size_t build_ipv4(const struct pkt_spec *s, __u8 *iph);
+
+/*
+ * An ICMP error: type, code, checksum (filled later), the next-hop MTU in
+ * the second half of the rest-of-header word, then the quoted datagram as
+ * its sender built it, cut after @l4_bytes past its IP header if asked
+ * (its tot_len still says how long it was).
+ */
+static size_t build_icmp_error(const struct pkt_spec *s, __u8 *icmp)
+{
+	const struct pkt_quote *q = &s->quote;
+	const struct pkt_spec inner = {
+		.saddr = q->saddr, .daddr = q->daddr, .proto = q->proto,
+		.ttl = q->ttl, .frag_off = q->frag_off, .sport = q->sport,
+		.dport = q->dport, .tcp_flags = q->tcp_flags,
+		.payload = q->payload, .csum = q->csum,
+	};
+	size_t len;
+
+	memset(icmp, 0, ICMP_HLEN);
+	icmp[0] = s->icmp_type;
+	icmp[1] = s->icmp_code;
+	put16(icmp + 6, s->icmp_mtu);
+	len = build_ipv4(&inner, icmp + ICMP_HLEN);
+	if (q->l4_bytes && 20 + (size_t)q->l4_bytes < len) {
+		memset(icmp + ICMP_HLEN + 20 + q->l4_bytes, 0,
+		       len - 20 - q->l4_bytes);
+		len = 20 + q->l4_bytes;
+	}
+	return ICMP_HLEN + len;
+}
+
 static size_t build_l4(const struct pkt_spec *s, __u8 *l4, __u8 proto)
 {
 	size_t hlen;
@@ -85,7 +117,9 @@ static size_t build_l4(const struct pkt_spec *s, __u8 *l4, __u8 proto)
 		put16(l4 + 4, UDP_HLEN + s->payload);
 		put16(l4 + 6, 0);
 		break;
-	default: /* ICMP echo request */
+	default: /* an ICMP error, or an echo request */
+		if (s->icmp_type)
+			return build_icmp_error(s, l4);
 		hlen = ICMP_HLEN;
 		memset(l4, 0, hlen);
 		l4[0] = 8;
@@ -108,7 +142,8 @@ static void fill_l4_csum(const struct pkt_spec *s, __u8 *iph, __u8 *l4,
 
 	put16(l4 + off, 0);
 	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP) {
-		put16(l4 + off, (__u16)~fold(sum_bytes(0, l4, l4_len)));
+		c = ~fold(sum_bytes(0, l4, l4_len));
+		put16(l4 + off, s->icmp_bad_csum ? c ^ 0x0101 : c);
 		return;
 	}
 	switch (s->csum) {
@@ -210,12 +245,24 @@ size_t pkt_build(const struct pkt_spec *s, __u8 *buf)
 	return len;
 }
 
+static void resolve_port(__u32 *port, __u16 snat_port)
+{
+	if (*port == PORT_SNAT && snat_port)
+		*port = snat_port;
+}
+
 void pkt_resolve(struct pkt_spec *s, __u16 snat_port)
 {
-	if (s->sport == PORT_SNAT && snat_port)
-		s->sport = snat_port;
-	if (s->dport == PORT_SNAT && snat_port)
-		s->dport = snat_port;
+	resolve_port(&s->sport, snat_port);
+	resolve_port(&s->dport, snat_port);
+	resolve_port(&s->quote.sport, snat_port);
+	resolve_port(&s->quote.dport, snat_port);
+}
+
+bool pkt_has_snat(const struct pkt_spec *s)
+{
+	return s->sport == PORT_SNAT || s->dport == PORT_SNAT ||
+	       s->quote.sport == PORT_SNAT || s->quote.dport == PORT_SNAT;
 }
 
 static __u32 edit_port(__u32 want, __u32 old, __u16 snat_port)
@@ -236,6 +283,12 @@ struct pkt_spec pkt_apply(const struct pkt_spec *in, const struct pkt_edit *e,
 		out.daddr = e->daddr;
 	out.sport = edit_port(e->sport, in->sport, snat_port);
 	out.dport = edit_port(e->dport, in->dport, snat_port);
+	if (e->q.saddr)
+		out.quote.saddr = e->q.saddr;
+	if (e->q.daddr)
+		out.quote.daddr = e->q.daddr;
+	out.quote.sport = edit_port(e->q.sport, in->quote.sport, snat_port);
+	out.quote.dport = edit_port(e->q.dport, in->quote.dport, snat_port);
 	if (e->dmac)
 		out.dmac = e->dmac;
 	if (e->smac)
@@ -254,7 +307,8 @@ struct layout {
 	__u8 proto;
 };
 
-static const char *parse(const __u8 *f, size_t len, struct layout *l)
+/* Ethernet (one tag at most) and IPv4 with its lengths checked. */
+static const char *parse_ip(const __u8 *f, size_t len, struct layout *l)
 {
 	size_t off = ETH_HLEN_;
 
@@ -272,6 +326,15 @@ static const char *parse(const __u8 *f, size_t len, struct layout *l)
 	l->proto = l->iph[9];
 	l->l4 = l->iph + l->ihl;
 	l->l4_len = get16(l->iph + 2) - l->ihl;
+	return NULL;
+}
+
+static const char *parse(const __u8 *f, size_t len, struct layout *l)
+{
+	const char *err = parse_ip(f, len, l);
+
+	if (err)
+		return err;
 	if (get16(l->iph + 6) & 0x1fff)
 		return NULL; /* a later fragment: no L4 header */
 	if (l->proto != IPPROTO_TCP && l->proto != IPPROTO_UDP)
@@ -293,26 +356,25 @@ const char *verify_ip_csum(const __u8 *f, size_t len)
 		       NULL : "IPv4 header checksum wrong";
 }
 
+/* The L4 checksum of a whole TCP/UDP segment after the IPv4 header @iph. */
+static bool l4_sum_ok(const __u8 *iph, const __u8 *l4, size_t l4_len)
+{
+	if (iph[9] == IPPROTO_UDP && get16(l4 + 6) == 0)
+		return true; /* no checksum */
+	return fold(sum_bytes(sum_pseudo(iph, (__u16)l4_len), l4, l4_len)) ==
+	       0xffff;
+}
+
 const char *verify_l4_csum(const __u8 *f, size_t len)
 {
 	struct layout l;
 	const char *err = parse(f, len, &l);
-	__u8 pseudo[12];
 
 	if (err || (get16(l.iph + 6) & 0x1fff))
 		return err; /* a later fragment carries no L4 checksum */
-	if (l.proto == IPPROTO_UDP && get16(l.l4 + 6) == 0)
-		return NULL; /* no checksum */
-	memcpy(pseudo, l.iph + 12, 8);
-	pseudo[8] = 0;
-	pseudo[9] = l.proto;
-	put16(pseudo + 10, (__u16)l.l4_len);
 	if (l.proto == IPPROTO_UDP && get16(l.l4 + 4) != l.l4_len)
 		return "UDP length does not match";
-	return fold(sum_bytes(sum_bytes(0, pseudo, 12), l.l4, l.l4_len)) ==
-			       0xffff ?
-		       NULL :
-		       "L4 checksum wrong";
+	return l4_sum_ok(l.iph, l.l4, l.l4_len) ? NULL : "L4 checksum wrong";
 }
 
 const char *verify_l4_partial(const __u8 *f, size_t len)
@@ -327,6 +389,37 @@ const char *verify_l4_partial(const __u8 *f, size_t len)
 	return get16(l.l4 + off) == fold(sum_pseudo(l.iph, (__u16)l.l4_len)) ?
 		       NULL :
 		       "partial L4 checksum is not the pseudo-header sum";
+}
+
+const char *verify_icmp_error(const __u8 *f, size_t len)
+{
+	const __u8 *in;
+	struct layout l;
+	const char *err = parse_ip(f, len, &l);
+	size_t ihl, tot;
+
+	if (err)
+		return err;
+	if (l.proto != IPPROTO_ICMP || l.l4_len < ICMP_HLEN + 20)
+		return "not an ICMP error with a quote";
+	if (fold(sum_bytes(0, l.iph, l.ihl)) != 0xffff)
+		return "IPv4 header checksum wrong";
+	if (fold(sum_bytes(0, l.l4, l.l4_len)) != 0xffff)
+		return "ICMP checksum wrong";
+	in = l.l4 + ICMP_HLEN;
+	ihl = (in[0] & 0xf) * 4u;
+	if (ihl < 20 || ICMP_HLEN + ihl > l.l4_len)
+		return "quoted IPv4 header length wrong";
+	if (fold(sum_bytes(0, in, ihl)) != 0xffff)
+		return "quoted IPv4 header checksum wrong";
+	tot = get16(in + 2);
+	if (tot > l.l4_len - ICMP_HLEN || tot < ihl || (get16(in + 6) & 0x1fff) ||
+	    (in[9] != IPPROTO_TCP && in[9] != IPPROTO_UDP))
+		return NULL; /* cut short, or nothing checksummed to check */
+	if (tot - ihl < (in[9] == IPPROTO_TCP ? TCP_HLEN : UDP_HLEN))
+		return "quoted L4 header truncated";
+	return l4_sum_ok(in, in + ihl, tot - ihl) ? NULL :
+						    "quoted L4 checksum wrong";
 }
 
 __u16 pkt_zero_sum_word(const __u8 *f, size_t len)
@@ -384,6 +477,28 @@ static const char *l4_field(__u8 proto, size_t o)
 	return "payload";
 }
 
+/* A field of an ICMP error at @o past the ICMP header's start. */
+static const char *icmp_field(const __u8 *icmp, size_t len, size_t o)
+{
+	static const char *const hdr[8] = {
+		"icmp.type", "icmp.code", "icmp.check", "icmp.check",
+		"icmp.rest", "icmp.rest", "icmp.mtu", "icmp.mtu",
+	};
+	static char name[48];
+	size_t ihl;
+
+	if (o < 8)
+		return hdr[o];
+	if (len < 8 + 20)
+		return "quote";
+	o -= 8;
+	ihl = (icmp[8] & 0xf) * 4u;
+	snprintf(name, sizeof(name), "quote.%s",
+		 o < ihl || ihl < 20 ? ip_field(o) :
+				       l4_field(icmp[8 + 9], o - ihl));
+	return name;
+}
+
 static const char *field_at(const __u8 *f, size_t len, size_t off)
 {
 	size_t ihl;
@@ -399,6 +514,8 @@ static const char *field_at(const __u8 *f, size_t len, size_t off)
 	ihl = (f[14] & 0xf) * 4u;
 	if (off < 14 + ihl || ihl < 20)
 		return ip_field(off - 14);
+	if (f[23] == IPPROTO_ICMP && len >= 14 + ihl)
+		return icmp_field(f + 14 + ihl, len - 14 - ihl, off - 14 - ihl);
 	return l4_field(f[23], off - 14 - ihl);
 }
 

@@ -35,6 +35,23 @@ enum l4_csum {
 #define TO_FULL (CSUM_FULL + 1)
 #define TO_PARTIAL (CSUM_PARTIAL + 1)
 
+/*
+ * The packet an ICMP error quotes (RFC 792: its IP header and at least 8
+ * bytes of what follows), built by the same rules as a pkt_spec: TCP, UDP,
+ * or an ICMP echo request; ttl 0 means 64, frag_off 0 means DF.
+ */
+struct pkt_quote {
+	__u32 saddr, daddr;
+	__u32 sport, dport; /* host order, or PORT_SNAT */
+	__u8 proto;	    /* 0: IPPROTO_TCP */
+	__u8 ttl;
+	__u8 tcp_flags;
+	__u16 frag_off;
+	__u16 payload;
+	enum l4_csum csum;
+	__u16 l4_bytes;	    /* non-zero: quote only this many bytes past the IP header */
+};
+
 struct pkt_spec {
 	const __u8 *dmac, *smac;
 	__u16 ethertype; /* 0: ETH_P_IP */
@@ -56,7 +73,21 @@ struct pkt_spec {
 	enum l4_csum csum;
 	__u8 pad;	 /* zero bytes after the IP datagram (Ethernet padding) */
 	__u16 truncate;	 /* non-zero: cut the frame to this many bytes */
+	/*
+	 * ICMP (proto IPPROTO_ICMP): an echo request when icmp_type is 0,
+	 * else an error of that type and code quoting @quote, with a correct
+	 * ICMP checksum unless @icmp_bad_csum.
+	 */
+	__u8 icmp_type, icmp_code;
+	__u16 icmp_mtu;	 /* next-hop MTU (fragmentation needed) */
+	bool icmp_bad_csum;
+	struct pkt_quote quote;
 };
+
+#define ICMP_DEST_UNREACH_ 3
+#define ICMP_TIME_EXCEEDED_ 11
+#define ICMP_PORT_UNREACH_ 3
+#define ICMP_FRAG_NEEDED_ 4
 
 /* A port to be replaced by the hairpin SNAT port the datapath picked. */
 #define PORT_SNAT 0x10000u
@@ -82,6 +113,10 @@ struct pkt_edit {
 	const __u8 *dmac, *smac;
 	__u8 ttl_dec;	    /* subtract from TTL (the fast path forwards) */
 	__u8 csum_to;	    /* 0, TO_FULL or TO_PARTIAL */
+	struct {
+		__u32 saddr, daddr;
+		__u32 sport, dport; /* host order, or PORT_SNAT */
+	} q;		    /* an ICMP error's quoted packet */
 };
 
 /* Build @s into @buf (PKT_MAX bytes); returns the frame length. */
@@ -96,8 +131,10 @@ struct pkt_spec pkt_apply(const struct pkt_spec *in, const struct pkt_edit *e,
  */
 __u16 pkt_zero_sum_word(const __u8 *frame, size_t len);
 
-/* Replace PORT_SNAT markers in a spec's ports. */
+/* Replace PORT_SNAT markers in a spec's ports (and its quote's). */
 void pkt_resolve(struct pkt_spec *s, __u16 snat_port);
+/* Does @s name PORT_SNAT anywhere (ports, quoted ports)? */
+bool pkt_has_snat(const struct pkt_spec *s);
 
 /*
  * From-scratch checks on a frame that holds Ethernet + IPv4 + TCP/UDP.
@@ -106,6 +143,12 @@ void pkt_resolve(struct pkt_spec *s, __u16 snat_port);
 const char *verify_ip_csum(const __u8 *frame, size_t len);
 const char *verify_l4_csum(const __u8 *frame, size_t len);
 const char *verify_l4_partial(const __u8 *frame, size_t len);
+/*
+ * An ICMP error: the outer IPv4 checksum, the ICMP checksum over the whole
+ * message, the quoted IPv4 header's checksum and, where the quote holds
+ * the whole quoted TCP/UDP datagram, its L4 checksum.
+ */
+const char *verify_icmp_error(const __u8 *frame, size_t len);
 
 /*
  * Compare @got with @want; on a difference write a one-line description

@@ -19,9 +19,21 @@ static const char *const counter_names[] = {
 
 static bool needs_snat(const struct step *st)
 {
-	return st->in.sport == PORT_SNAT || st->in.dport == PORT_SNAT ||
+	const struct pkt_edit *e = &st->out;
+
+	return pkt_has_snat(&st->in) ||
 	       (!st->untouched &&
-		(st->out.sport == PORT_SNAT || st->out.dport == PORT_SNAT));
+		(e->sport == PORT_SNAT || e->dport == PORT_SNAT ||
+		 e->q.sport == PORT_SNAT || e->q.dport == PORT_SNAT));
+}
+
+/* What hp_rule_stats counts: TCP/UDP with its header (not a later fragment). */
+static bool counted_per_rule(const struct pkt_spec *s)
+{
+	__u8 proto = s->proto ? s->proto : IPPROTO_TCP;
+
+	return (proto == IPPROTO_TCP || proto == IPPROTO_UDP) &&
+	       (s->frag_off == FRAG_NONE || !(s->frag_off & 0x1fff));
 }
 
 /* The hairpin SNAT port, once some step has created the session. */
@@ -42,6 +54,8 @@ static bool check_l4(const __u8 *f, size_t len, const struct pkt_spec *want,
 {
 	__u8 proto = want->proto ? want->proto : IPPROTO_TCP;
 
+	if (proto == IPPROTO_ICMP && want->icmp_type && !want->icmp_bad_csum)
+		return ASSERT_NULL_MSG(verify_icmp_error(f, len), label);
 	if (want->ethertype || want->truncate ||
 	    (proto != IPPROTO_TCP && proto != IPPROTO_UDP))
 		return true; /* nothing checksummable was translated */
@@ -63,7 +77,9 @@ static bool run_step(struct fx *fx, const struct step *st, int idx,
 	int err;
 
 	snprintf(label, sizeof(label), "step %d", idx);
-	if (st->in.sport == PORT_SNAT || st->in.dport == PORT_SNAT) {
+	if (st->neigh_del && !fx_neigh_del(fx, IF_LAN, st->neigh_del))
+		return false;
+	if (pkt_has_snat(&st->in)) {
 		if (!snat_port(fx, snat, label))
 			return false;
 		pkt_resolve(&spec, *snat);
@@ -92,7 +108,7 @@ static bool run_step(struct fx *fx, const struct step *st, int idx,
 		if (needs_snat(st) && !snat_port(fx, snat, label))
 			return false;
 		want_spec = pkt_apply(&spec, &st->out, *snat);
-		if (st->hook == HOOK_XDP)
+		if (st->hook == HOOK_XDP && counted_per_rule(&spec))
 			*bytes += in_len;
 	}
 	want_len = pkt_build(&want_spec, want);
@@ -190,6 +206,87 @@ static bool check_table(int map_fd, const char *name, int n,
 	return true;
 }
 
+static struct hp_nexthop nh_value(const struct nh_slot *n, __u64 now)
+{
+	struct hp_nexthop v = {
+		.saddr = htonl(n->saddr),
+		.daddr = htonl(n->daddr),
+		.in_ifindex = (__u32)env_ifindex(n->in),
+		.out_ifindex = (__u32)env_ifindex(n->out),
+		.mtu = n->mtu,
+		.attached = n->attached,
+		.expires_ns = now + (__s64)n->expires_ms * 1000000,
+	};
+
+	if (n->dmac)
+		memcpy(v.dmac, n->dmac, 6);
+	if (n->smac)
+		memcpy(v.smac, n->smac, 6);
+	return v;
+}
+
+/* The slots in use on this CPU, and the one holding @want's tags. */
+static bool check_nexthops(struct fx *fx, const struct script *s, __u64 t0)
+{
+	const __u64 ttl = HP_NEXTHOP_TTL_MS * 1000000ull;
+	struct hp_nexthop v, want = nh_value(&s->nh_want, 0), found = {};
+	int used = 0, tagged = 0;
+
+	for (__u32 k = 0; k < HP_NEXTHOP_SLOTS; k++) {
+		if (!ASSERT_TRUE(fx_nh_read(fx, k, &v), "hp_nexthops lookup"))
+			return false;
+		used += v.expires_ns != 0;
+		if (v.saddr == want.saddr && v.daddr == want.daddr &&
+		    v.in_ifindex == want.in_ifindex) {
+			tagged++;
+			found = v;
+		}
+	}
+	if (s->nh_used != ANY_COUNT &&
+	    !ASSERT_EQ(used, s->nh_used, "hp_nexthops slots in use"))
+		return false;
+	if (!s->nh_want.saddr)
+		return true;
+	if (!ASSERT_EQ(tagged, 1, "hp_nexthops slots with the tags") ||
+	    !ASSERT_EQ(found.out_ifindex, want.out_ifindex, "nexthop out_ifindex") ||
+	    !ASSERT_TRUE(!memcmp(found.dmac, want.dmac, 6), "nexthop dmac") ||
+	    !ASSERT_TRUE(!memcmp(found.smac, want.smac, 6), "nexthop smac") ||
+	    !ASSERT_EQ(found.mtu, want.mtu, "nexthop mtu") ||
+	    !ASSERT_EQ(found.attached, want.attached, "nexthop attached") ||
+	    !ASSERT_EQ(found.pad, 0, "nexthop pad"))
+		return false;
+	return ASSERT_RANGE(found.expires_ns, t0 + ttl, now_coarse_ns() + ttl,
+			    "nexthop expires_ns");
+}
+
+/* Rules, allow prefixes, sessions and next hops the case starts with. */
+static bool prepare(struct fx *fx, const struct script *s, __u64 t0)
+{
+	for (int i = 0; i < MAX_RULES && s->rules[i].id; i++)
+		if (!fx_add_rule(fx, s->rules[i].id, &s->rules[i].def))
+			return false;
+	for (int i = 0; i < MAX_ALLOW && s->allow[i].rule; i++)
+		if (!fx_allow(fx, s->allow[i].rule, s->allow[i].addr,
+			      s->allow[i].plen))
+			return false;
+	if (s->nh_pre.saddr) {
+		struct hp_nexthop v = nh_value(&s->nh_pre, t0);
+
+		if (!fx_nh_fill(fx, &v))
+			return false;
+	}
+	for (int i = 0; i < MAX_SESS && s->pre[i].proto; i++) {
+		/* an entry "age seconds ago" needs a clock older than that */
+		if ((__u64)s->pre[i].age * 1000000000ull >= t0) {
+			test_skip("uptime below %u s", s->pre[i].age);
+			return false;
+		}
+		if (!put_entry(fx->sessions, &s->pre[i], t0))
+			return false;
+	}
+	return true;
+}
+
 void run_script(struct fx *fx, const void *arg)
 {
 	const struct script *s = arg;
@@ -197,15 +294,8 @@ void run_script(struct fx *fx, const void *arg)
 	struct hp_rule_stats rs;
 	__u16 snat = 0;
 
-	for (int i = 0; i < MAX_SESS && s->pre[i].proto; i++) {
-		/* an entry "age seconds ago" needs a clock older than that */
-		if ((__u64)s->pre[i].age * 1000000000ull >= t0) {
-			test_skip("uptime below %u s", s->pre[i].age);
-			return;
-		}
-		if (!put_entry(fx->sessions, &s->pre[i], t0))
-			return;
-	}
+	if (!prepare(fx, s, t0))
+		return;
 	for (int i = 0; i < MAX_STEPS && s->steps[i].in.dmac; i++)
 		if (!run_step(fx, &s->steps[i], i, &snat, &bytes))
 			return;
@@ -222,6 +312,8 @@ void run_script(struct fx *fx, const void *arg)
 		    !ASSERT_EQ(rs.bytes, bytes, "rule bytes"))
 			return;
 	}
+	if (s->nh_check && !check_nexthops(fx, s, t0))
+		return;
 	if (s->check)
 		s->check(fx, snat);
 }

@@ -19,6 +19,8 @@
 #define MAX_STEPS 6
 #define MAX_SESS 6
 #define MAX_CNT 8
+#define MAX_RULES 3
+#define MAX_ALLOW 3
 
 struct step {
 	enum hook hook;
@@ -32,7 +34,35 @@ struct step {
 	 * 0xffff (RFC 768) and TCP as 0 (in.payload >= 2, snat known).
 	 */
 	bool zero_csum;
+	/* non-zero: `ip neigh del` this lan0 neighbour before the step */
+	__u32 neigh_del;
 	struct pkt_edit out;
+};
+
+/* A forward rule the case adds, as the CLI would (id 0 ends the list). */
+struct script_rule {
+	__u32 id;
+	struct rule_def def;
+};
+
+/* An hp_allow prefix of a rule (rule 0 ends the list). */
+struct script_allow {
+	__u32 rule;
+	__u32 addr;
+	__u8 plen;
+};
+
+/*
+ * One hp_nexthops slot: its tags (saddr 0: none), the answer, and, for a
+ * slot the case writes itself, its expiry relative to now.
+ */
+struct nh_slot {
+	__u32 saddr, daddr;
+	enum netif in, out;
+	const __u8 *dmac, *smac;
+	__u16 mtu;
+	__u8 attached;
+	int expires_ms;
 };
 
 /*
@@ -62,14 +92,30 @@ struct script {
 	struct fx_opts opts;
 	/* hp_sessions entries inserted before the first step */
 	struct sess_expect pre[MAX_SESS];
+	/* forward rules and allow prefixes added before the first step */
+	struct script_rule rules[MAX_RULES];
+	struct script_allow allow[MAX_ALLOW];
+	/* written into every hp_nexthops slot, on every CPU, before the steps */
+	struct nh_slot nh_pre;
 	struct step steps[MAX_STEPS];
 	struct cnt_expect counters[MAX_CNT];
 	int n_sessions, n_egress; /* exact entry counts, or ANY_COUNT */
 	struct sess_expect sessions[MAX_SESS];
 	struct sess_expect egress[MAX_SESS];
-	/* per-rule stats: packets and sessions, bytes = translated frames */
+	/*
+	 * per-rule stats: packets and sessions, bytes = translated TCP/UDP
+	 * frames (ICMP errors and later fragments are not counted per rule)
+	 */
 	__u32 rule;
 	__u64 rule_packets, rule_sessions;
+	/*
+	 * hp_nexthops on this CPU after the steps, when nh_check: the number
+	 * of slots in use, and the one slot with nh_want's tags, whose expiry
+	 * must be HP_NEXTHOP_TTL_MS after some step's clock.
+	 */
+	bool nh_check;
+	int nh_used;
+	struct nh_slot nh_want;
 	/* After the steps, for what the tables cannot say. */
 	void (*check)(struct fx *fx, __u16 snat_port);
 };
