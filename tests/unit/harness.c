@@ -86,6 +86,7 @@ int main(int argc, char **argv)
 	register_slow_tests();
 	register_session_tests();
 	register_icmp_tests();
+	register_rule_tests();
 
 	env_ok = env_setup(why, sizeof(why));
 	for (int i = 0; i < n_tests; i++) {
