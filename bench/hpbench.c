@@ -9,9 +9,10 @@
  *       it inside the sender's namespace, pinned to its core. --bpf-stats
  *       turns on the kernel's per-program run time while it runs.
  *   hpbench cost HOOK TARGET FRAME --repeat N [--vary ...] [--dev DEV]
- *                [--samples K] [--direct] OBJ
- *       Per-run ns of TARGET (a pinned program path, or floor / nop from
- *       OBJ) behind the template-restoring harness of cost.bpf.c, or run
+ *                [--samples K] [--direct] [--table ENTRIES --fill N,SADDR,REPLY] OBJ
+ *       Per-run ns of TARGET (a pinned program path, or floor / nop /
+ *       lookup from OBJ; lookup's session-shaped table gets ENTRIES slots
+ *       and the frame's flow plus N sessions, two entries each) behind the template-restoring harness of cost.bpf.c, or run
  *       directly (--direct, for programs that do not change the packet).
  *   hpbench rx   MAP
  *       Sum a pinned rx_count map over CPUs: packets, first and last time.
@@ -37,6 +38,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "bpf/bench.h"
+#include "../include/hairpin/abi.h" /* the Makefile builds this with -Ibench only */
 
 static void die(const char *fmt, const char *arg)
 {
@@ -176,13 +178,27 @@ static void parse_vary(const char *s, struct hpb_vary *v, const uint8_t *frame)
 	v->sport_base = ntohs(uh->source);
 }
 
-static struct bpf_object *open_obj(const char *path)
+/* Open and load OBJ; a nonzero table gives hpb_sessions that many entries. */
+static struct bpf_object *open_obj_sized(const char *path, uint32_t table)
 {
 	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	struct bpf_map *m;
 
-	if (!obj || bpf_object__load(obj))
+	if (!obj)
+		die("cannot open %s", path);
+	if (table) {
+		m = bpf_object__find_map_by_name(obj, "hpb_sessions");
+		if (!m || bpf_map__set_max_entries(m, table))
+			die("no session-shaped map in %s", path);
+	}
+	if (bpf_object__load(obj))
 		die("cannot load %s", path);
 	return obj;
+}
+
+static struct bpf_object *open_obj(const char *path)
+{
+	return open_obj_sized(path, 0);
 }
 
 static int map_fd(struct bpf_object *obj, const char *name)
@@ -301,6 +317,75 @@ static int cmd_gen(int argc, char **argv)
 
 /* ---- cost ---- */
 
+/*
+ * The lookup reference's table, filled like hp_sessions: the frame's own
+ * flow (so the measured lookup hits) and N more sessions, two entries each as
+ * hairpin-xdp keeps them: the internet side (SADDR+i/50000:1024+i%50000 ->
+ * the frame's destination) and the reply (REPLY:dport -> that source).
+ */
+static void fill_sessions(int fd, const uint8_t *frame, const char *spec)
+{
+	const struct iphdr *ip = (const void *)(frame + sizeof(struct ethhdr));
+	const struct udphdr *uh = (const void *)(ip + 1);
+	struct in_addr base, reply;
+	char *copy = strdup(spec), *a, *b;
+	uint32_t n, i, k = 0, chunk = 65536;
+	struct hp_session_key *keys;
+	struct hp_session *vals;
+
+	a = strchr(copy, ',');
+	b = a ? strchr(a + 1, ',') : NULL;
+	if (!a || !b)
+		die("bad --fill '%s' (N,SADDR,REPLYADDR)", spec);
+	*a++ = '\0';
+	*b++ = '\0';
+	n = strtoul(copy, NULL, 0);
+	if (inet_pton(AF_INET, a, &base) != 1 || inet_pton(AF_INET, b, &reply) != 1)
+		die("bad --fill '%s' (N,SADDR,REPLYADDR)", spec);
+	keys = calloc(chunk, sizeof(*keys));
+	vals = calloc(chunk, sizeof(*vals));
+	if (!keys || !vals)
+		die("%s", "out of memory");
+	/* entry -1: the frame's own flow */
+	for (i = 0; i <= n; i++) {
+		struct hp_session_key *f = &keys[k], *r = &keys[k + 1];
+
+		if (i == 0) {
+			f->tuple.saddr = ip->saddr;
+			f->tuple.sport = uh->source;
+		} else {
+			f->tuple.saddr = htonl(ntohl(base.s_addr) + (i - 1) / 50000);
+			f->tuple.sport = htons(1024 + (i - 1) % 50000);
+		}
+		f->tuple.daddr = ip->daddr;
+		f->tuple.dport = uh->dest;
+		f->proto = ip->protocol;
+		r->tuple.saddr = reply.s_addr;
+		r->tuple.sport = uh->dest;
+		r->tuple.daddr = f->tuple.saddr;
+		r->tuple.dport = f->tuple.sport;
+		r->proto = ip->protocol;
+		vals[k].xlat = r->tuple;
+		vals[k].state = vals[k + 1].state = HP_STATE_UDP;
+		vals[k + 1].xlat = f->tuple;
+		vals[k + 1].flags = HP_SF_REPLY;
+		k += 2;
+		if (k == chunk || i == n) {
+			LIBBPF_OPTS(bpf_map_batch_opts, o);
+			uint32_t cnt = k;
+
+			if (bpf_map_update_batch(fd, keys, vals, &cnt, &o) || cnt != k)
+				die("filling the lookup table failed: %s", strerror(errno));
+			memset(keys, 0, chunk * sizeof(*keys));
+			memset(vals, 0, chunk * sizeof(*vals));
+			k = 0;
+		}
+	}
+	free(keys);
+	free(vals);
+	free(copy);
+}
+
 static int cmd_cost(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -309,9 +394,13 @@ static int cmd_cost(int argc, char **argv)
 		{ "dev", required_argument, NULL, 'd' },
 		{ "samples", required_argument, NULL, 'k' },
 		{ "direct", no_argument, NULL, 'D' },
+		{ "table", required_argument, NULL, 'T' },
+		{ "fill", required_argument, NULL, 'F' },
 		{},
 	};
 	bool direct = false;
+	uint32_t table = 0;
+	const char *fill = NULL;
 	struct hpb_tmpl tmpl = {};
 	const char *vary = NULL, *dev = NULL, *hook, *target;
 	uint32_t repeat = 1000000, zero = 0, retval = 0;
@@ -330,22 +419,31 @@ static int cmd_cost(int argc, char **argv)
 			samples = atoi(optarg);
 		else if (c == 'D')
 			direct = true; /* no harness: only for programs that leave the packet alone */
+		else if (c == 'T')
+			table = strtoul(optarg, NULL, 0);
+		else if (c == 'F')
+			fill = optarg;
 		else
 			return 2;
 	}
 	if (argc - optind != 4)
-		die("%s", "usage: cost xdp|tc TARGET FRAME [--repeat N] [--vary F,P] [--dev DEV] [--samples K] OBJ");
+		die("%s", "usage: cost xdp|tc TARGET FRAME [--repeat N] [--vary F,P] [--dev DEV] [--samples K] "
+			  "[--direct] [--table ENTRIES --fill N,SADDR,REPLYADDR] OBJ");
 	hook = argv[optind];
 	target = argv[optind + 1];
 	xdp = !strcmp(hook, "xdp");
 	tmpl.len = build_frame(argv[optind + 2], tmpl.data);
 	if (vary)
 		parse_vary(vary, &tmpl.vary, tmpl.data);
-	obj = open_obj(argv[optind + 3]);
+	if (fill && !table)
+		die("%s", "--fill needs --table");
+	obj = open_obj_sized(argv[optind + 3], table);
 	if (bpf_map_update_elem(map_fd(obj, "hpb_tmpl"), &zero, &tmpl, BPF_ANY))
 		die("%s", "cannot set the template");
+	if (fill)
+		fill_sessions(map_fd(obj, "hpb_sessions"), tmpl.data, fill);
 
-	if (!strcmp(target, "floor") || !strcmp(target, "nop")) {
+	if (!strcmp(target, "floor") || !strcmp(target, "nop") || !strcmp(target, "lookup")) {
 		char name[16];
 
 		snprintf(name, sizeof(name), "%s_%s", target, hook);

@@ -9,9 +9,17 @@
  *
  * floor_*: the parse-only floor, hairpin-xdp's own parser (bpf/lib/parse.h)
  * and nothing else: the least any program that looks at the tuple pays.
+ *
+ * lookup_xdp: the parse-only floor plus one bpf_map_lookup_elem on a hash
+ * map shaped like hp_sessions (same key and value, BPF_F_NO_PREALLOC,
+ * max_entries set by hpbench to hp_sessions' size, prefilled by hpbench with
+ * as many entries as the session table holds): the least any stateful NAT
+ * pays per packet. It reads the value, as a NAT would, and passes a packet
+ * it finds (XDP_PASS) and drops one it does not (the retval says which).
  */
 #include "tmpl.h"
 #include "lib/parse.h"
+#include "hairpin/abi.h"
 
 #define TC_ACT_OK 0
 #define TC_ACT_SHOT 2
@@ -83,6 +91,30 @@ int floor_tc(struct __sk_buff *skb)
 
 	return hp_parse((void *)(long)skb->data, (void *)(long)skb->data_end, &pkt, false) == HP_CONTINUE ?
 		       TC_ACT_OK : TC_ACT_SHOT;
+}
+
+/* hpbench sets max_entries (hp_sessions' size) before loading. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct hp_session_key);
+	__type(value, struct hp_session);
+} hpb_sessions SEC(".maps");
+
+SEC("xdp")
+int lookup_xdp(struct xdp_md *ctx)
+{
+	struct hp_packet pkt = {};
+	struct hp_session *s;
+
+	if (hp_parse((void *)(long)ctx->data, (void *)(long)ctx->data_end, &pkt, true) != HP_CONTINUE)
+		return XDP_ABORTED;
+	s = bpf_map_lookup_elem(&hpb_sessions, &pkt.key);
+	if (!s)
+		return XDP_DROP;
+	/* use the answer, as a NAT would: the translation's address */
+	return s->xlat.daddr ? XDP_PASS : XDP_TX;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -3,6 +3,9 @@
 # Per-packet cost of each program on each path with BPF_PROG_TEST_RUN
 # (bench/bpf/cost.bpf.c restores the frame before every run), the same cost
 # with 1k/100k/1M sessions in the table, and the maps' memory per session.
+# Beside the parse-only floor, a "parse + one session lookup" reference
+# (cost.bpf.c lookup_xdp, its table shaped and filled like hp_sessions): the
+# least any stateful NAT pays per packet.
 # Sourced by bench/run after bed.sh. Runs on the router's core.
 #
 #   cost_all     everything above, recorded as kind "cost" and "memory"
@@ -20,14 +23,15 @@ _cost() {
 	record cost "\"name\": \"$name\", \"hook\": \"$hook\", \"sessions\": ${COST_SESSIONS:-0}, \"result\": $out"
 }
 
-# _memory SESSIONS LABEL: memlock of every hairpin-xdp map, summed.
+# _memory SESSIONS LABEL MAX: memlock of every hairpin-xdp map, summed, for
+# a table of MAX sessions holding SESSIONS.
 _memory() {
-	local sessions=$1 label=$2 m total=0 b
+	local sessions=$1 label=$2 max=$3 m total=0 b
 	for m in "$HP_PINS"/maps/*; do
 		b=$(bpftool map show pinned "$m" -j | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin).get("bytes_memlock", 0))') || return 1
 		total=$((total + b))
 	done
-	record memory "\"label\": \"$label\", \"sessions\": $sessions, \"bytes_memlock\": $total"
+	record memory "\"label\": \"$label\", \"sessions\": $sessions, \"max_sessions\": $max, \"bytes_memlock\": $total"
 }
 
 # _fill BASE COUNT: COUNT new internet-side sessions, from BASE:1024 up.
@@ -55,10 +59,21 @@ _reattach() {
 		hp forward add udp "$PUB:$BED_UDP_PORT" "$SERVER:$BED_UDP_PORT" >&2
 }
 
-# The established paths, measured at each table size.
+# _cost_lookup NAME [hpbench args]: the "parse + one session lookup"
+# reference (cost.bpf.c lookup_xdp) on the established frame, its table as
+# large as hp_sessions and holding as many sessions (COST_SESSIONS).
+_cost_lookup() {
+	local name=$1
+	shift
+	_cost "$name" xdp lookup wan0 "$_IM,$_WM,udp,$INET:40000,$PUB:$BED_UDP_PORT" \
+		--table $((2 * COST_MAX_SESSIONS)) --fill "${COST_SESSIONS:-0},100.64.0.1,$SERVER" "$@"
+}
+
+# The established paths and the lookup reference, measured at each table size.
 _cost_established() {
 	local rep=(--repeat "$COST_REPEAT" --samples "$COST_SAMPLES") xprog=$HP_PINS/progs/xdp_ingress
-	_cost established xdp "$xprog" wan0 "$_IM,$_WM,udp,$INET:40000,$PUB:$BED_UDP_PORT" "${rep[@]}" &&
+	_cost_lookup lookup "${rep[@]}" &&
+		_cost established xdp "$xprog" wan0 "$_IM,$_WM,udp,$INET:40000,$PUB:$BED_UDP_PORT" "${rep[@]}" &&
 		_cost hairpin xdp "$xprog" lan0 "$_CM,$_LM,udp,$CLIENT:40000,$PUB:$BED_UDP_PORT" "${rep[@]}"
 }
 
@@ -79,7 +94,8 @@ cost_all() {
 		_cost harness tc nop wan0 "$_SM,$_LM,udp,$CLIENT:40000,$SERVER:$BED_UDP_PORT" "${rep[@]}" &&
 		_cost floor tc floor wan0 "$_SM,$_LM,udp,$CLIENT:40000,$SERVER:$BED_UDP_PORT" "${rep[@]}" &&
 		_cost direct_nop xdp nop wan0 "$_IM,$_WM,udp,$INET:40000,$PUB:$BED_UDP_PORT" "${rep[@]}" --direct &&
-		_cost direct_floor xdp floor wan0 "$_IM,$_WM,udp,$INET:40000,$PUB:$BED_UDP_PORT" "${rep[@]}" --direct || return 1
+		_cost direct_floor xdp floor wan0 "$_IM,$_WM,udp,$INET:40000,$PUB:$BED_UDP_PORT" "${rep[@]}" --direct &&
+		_cost_lookup direct_lookup "${rep[@]}" --direct || return 1
 
 	# XDP ingress, fast path: untouched, established (internet), hairpin, the
 	# two replies. The first run of each makes the session.
@@ -113,7 +129,7 @@ for s in json.load(sys.stdin):
 
 	# The table filled to each size: established cost, memory.
 	_reattach "$COST_MAX_SESSIONS" || return 1
-	_memory 0 empty || return 1
+	_memory 0 empty "$COST_MAX_SESSIONS" || return 1
 	have=0
 	k=0
 	for n in "${PREFILL[@]}"; do
@@ -123,7 +139,7 @@ for s in json.load(sys.stdin):
 		k=$((k + 1))
 		COST_SESSIONS=$(_sessions_now) || return 1
 		_cost_established || return 1
-		_memory "$COST_SESSIONS" "max_sessions=$COST_MAX_SESSIONS" || return 1
+		_memory "$COST_SESSIONS" "max_sessions=$COST_MAX_SESSIONS" "$COST_MAX_SESSIONS" || return 1
 	done
 	COST_SESSIONS=0
 
@@ -133,7 +149,7 @@ for s in json.load(sys.stdin):
 		hp attach lan0 wan0 "${COST_ATTACH[@]}" >&2 &&
 			hp forward add udp "$PUB:$BED_UDP_PORT" "$SERVER:$BED_UDP_PORT" >&2 || return 1
 		_fill 100.80.0.1 262000 || return 1
-		_memory "$(_sessions_now)" "max_sessions=262144 (default)" || return 1
+		_memory "$(_sessions_now)" "max_sessions=262144 (default)" 262144 || return 1
 	fi
 	bed_down
 }

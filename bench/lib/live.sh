@@ -77,29 +77,70 @@ live_config() {
 	bed_down
 }
 
+# _sched_runs: how many times the router's NAPI threads were scheduled in
+# (the third field of schedstat), summed: wakeups, i.e. NAPI polls batches.
+_sched_runs() {
+	local t sum=0 a b c
+	for t in "${BED_THREADS[@]}"; do
+		read -r a b c <"/proc/$t/schedstat" || return 1
+		sum=$((sum + c))
+	done
+	echo "$sum"
+}
+
 # profile_all OUT: where the router's time goes in the hairpin UDP stream,
-# for hairpin-xdp and nftables: perf on the router's threads, and the kernel's
-# per-program run time (BPF_ENABLE_STATS) for the XDP programs.
+# for the ceiling, hairpin-xdp and nftables. For each: perf (cpu-clock
+# samples, this VM has no hardware counters) on the router's NAPI threads
+# with the router's time, its wakeups and the packets counted in the same
+# window, so a symbol's share converts to ns per packet; the kernel's own
+# per-program run time (BPF_ENABLE_STATS: run_time_ns / run_cnt) of the
+# router's XDP program in place; bpftool prog profile, recorded as it fails
+# or works. Recorded as kind "profile".
 profile_all() {
-	local out=$1 cfg cm rm prog before after
-	for cfg in hpx-fast nft; do
+	local out=$1 cfg cm rm prog before after r0 r1 w0 w1 rx frame perf_pid bp_pid
+	for cfg in ceiling hpx-fast nft; do
 		bed_up "$cfg" >/dev/null || return 1
 		cm=$(mac_of client eth0) rm=$(mac_of router lan0)
-		_gen client "$cm,$rm,udp,$CLIENT:40000,$PUB:$BED_UDP_PORT" --count 16 >/dev/null
+		frame="$cm,$rm,udp,$CLIENT:40000,$PUB:$BED_UDP_PORT"
+		_gen client "$frame" --count 16 >/dev/null
+		sleep 0.1
+		bed_rx >/dev/null || return 1
 		# The router's threads only: the core is shared with the rest of
 		# the machine (other tenants' work shows up on it too).
 		timeout 30 perf record -q -t "$(IFS=,; echo "${BED_THREADS[*]}")" -o "$HP_TMP/perf.data" -- sleep 2.5 >/dev/null 2>&1 &
-		local perf_pid=$!
-		_gen client "$cm,$rm,udp,$CLIENT:40000,$PUB:$BED_UDP_PORT" --seconds 2 >/dev/null
+		perf_pid=$!
+		r0=$(bed_router_ns) && w0=$(_sched_runs) || return 1
+		_gen client "$frame" --seconds 2 >/dev/null
+		sleep 0.3
+		r1=$(bed_router_ns) && w1=$(_sched_runs) && rx=$(bed_rx) || return 1
 		wait "$perf_pid"
 		perf report -i "$HP_TMP/perf.data" --no-children --sort sym 2>/dev/null |
-			grep -v '^#' | grep '%' | head -25 >"$out/profile-$cfg.txt"
-		if [ "$cfg" = hpx-fast ]; then
-			prog=$HP_PINS/progs/xdp_ingress
+			grep -v '^#' | grep '%' | head -40 >"$out/profile-$cfg.txt"
+		record profile "\"config\": \"$cfg\", \"router_ns\": $((r1 - r0)), \"wakeups\": $((w1 - w0)), \"rx\": $rx, \"top\": $("$PYTHON" -c '
+import json, sys
+rows = []
+for line in open(sys.argv[1]):
+    f = line.split()
+    if len(f) >= 3 and f[0].endswith("%"):
+        rows.append([float(f[0][:-1]), " ".join(f[2:])])
+print(json.dumps(rows))' "$out/profile-$cfg.txt")"
+		case $cfg in
+		ceiling) prog=$BED_PINS/ceiling/prog ;;
+		hpx-fast) prog=$HP_PINS/progs/xdp_ingress ;;
+		*) prog= ;;
+		esac
+		if [ -n "$prog" ]; then
 			before=$(bpftool prog show pinned "$prog" -j)
-			_gen client "$cm,$rm,udp,$CLIENT:40000,$PUB:$BED_UDP_PORT" --seconds 2 --bpf-stats >/dev/null
+			if [ "$cfg" = hpx-fast ]; then
+				# bpftool prog profile needs hardware counters; record what it says
+				timeout 10 bpftool prog profile pinned "$prog" duration 2 cycles instructions llc_misses \
+					>"$out/bpftool-profile.txt" 2>&1 &
+				bp_pid=$!
+			fi
+			_gen client "$frame" --seconds 2 --bpf-stats >/dev/null
 			after=$(bpftool prog show pinned "$prog" -j)
-			record bpf_stats "\"config\": \"$cfg\", \"prog\": \"xdp_ingress\", \"before\": $before, \"after\": $after"
+			[ "$cfg" = hpx-fast ] && wait "$bp_pid"
+			record bpf_stats "\"config\": \"$cfg\", \"prog\": \"$(basename "$(dirname "$prog")")/$(basename "$prog")\", \"before\": $before, \"after\": $after"
 		fi
 		bed_down
 	done
