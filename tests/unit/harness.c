@@ -87,6 +87,7 @@ int main(int argc, char **argv)
 	register_session_tests();
 	register_icmp_tests();
 	register_rule_tests();
+	register_nexthop_tests();
 
 	env_ok = env_setup(why, sizeof(why));
 	for (int i = 0; i < n_tests; i++) {
