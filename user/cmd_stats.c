@@ -59,7 +59,7 @@ static void print_stats(const __u64 *values, const struct rule_set *rules,
 		       (unsigned long long)values[i], counters[i].desc);
 	printf("\n");
 	rules_print(rules);
-	printf("\ngc: %llu runs, %llu entries deleted\n",
+	printf("\ngc: %llu runs, %llu sessions removed\n",
 	       (unsigned long long)gc->runs, (unsigned long long)gc->deleted);
 }
 

@@ -255,7 +255,7 @@ _Static_assert(sizeof(struct hp_config) == 32, "hp_config layout");
 struct hp_gc {
 	struct bpf_timer timer;
 	__u64 runs;
-	__u64 deleted;
+	__u64 deleted; /* sessions removed (both halves each) */
 	__u32 armed;
 	__u32 pad;
 };
