@@ -66,7 +66,7 @@ check "stats: xdp_fast_tx summed over CPUs with its description" eval \
 	'grep -qE "^xdp_fast_tx +$((3 * ncpu)) +translated, sent back out the same port" "$OUT"'
 check "stats: every counter of counters.h listed" eval \
 	'for c in $(grep -oE "X\([A-Z_]+, \"[a-z_]+\"" "$CLI_ROOT/include/hairpin/counters.h" | cut -d\" -f2); do grep -q "^$c " "$OUT" || { WHY="missing $c"; exit 1; }; done'
-check "stats: rules and gc sections" eval 'grep -qE "^tcp +203\.0\.113\.4:80 " "$OUT" && grep -qE "^gc: [0-9]+ runs, [0-9]+ entries deleted$" "$OUT"'
+check "stats: rules and gc sections" eval 'grep -qE "^tcp +203\.0\.113\.4:80 " "$OUT" && grep -qE "^gc: [0-9]+ runs, [0-9]+ sessions removed$" "$OUT"'
 hx stats --json
 check "stats --json: valid" json_valid
 check "stats --json: counters, rules, gc" json_eval \
