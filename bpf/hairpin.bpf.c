@@ -148,12 +148,17 @@ static __always_inline bool hp_tc_plan(struct hp_packet *pkt, enum hp_pkt_kind k
 		to->daddr = pkt->ip->daddr;
 		return true;
 	}
-	/* ...or one the router sends about a packet it was forwarding. */
+	/*
+	 * ...or one the router sends about a packet it was forwarding. An error
+	 * XDP already translated (its outer source stays) finds its session
+	 * too, and would be translated to what it already is: not ours.
+	 */
 	h = hp_icmp_session_local(pkt, &k);
 	if (!h || hp_session_dead(cfg, &k, h, now))
 		return false;
 	hp_icmp_plan(pkt, &k, h, to);
-	return true;
+	return to->saddr != pkt->ip->saddr || to->daddr != pkt->ip->daddr ||
+	       !hp_tuple_eq(&pkt->icmp.to, &pkt->key.tuple);
 }
 
 SEC("tc")
