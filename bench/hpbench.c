@@ -9,7 +9,8 @@
  *       it inside the sender's namespace, pinned to its core. --bpf-stats
  *       turns on the kernel's per-program run time while it runs.
  *   hpbench cost HOOK TARGET FRAME --repeat N [--vary ...] [--dev DEV]
- *                [--samples K] [--direct] [--table ENTRIES --fill N,SADDR,REPLY] OBJ
+ *                [--samples K] [--direct] [--table ENTRIES --fill N,SADDR,REPLY]
+ *                [--bpf-stats] OBJ
  *       Per-run ns of TARGET (a pinned program path, or floor / nop /
  *       lookup from OBJ; lookup's session-shaped table gets ENTRIES slots
  *       and the frame's flow plus N sessions, two entries each) behind the template-restoring harness of cost.bpf.c, or run
@@ -396,8 +397,10 @@ static int cmd_cost(int argc, char **argv)
 		{ "direct", no_argument, NULL, 'D' },
 		{ "table", required_argument, NULL, 'T' },
 		{ "fill", required_argument, NULL, 'F' },
+		{ "bpf-stats", no_argument, NULL, 'b' },
 		{},
 	};
+	int stats_fd = -1;
 	bool direct = false;
 	uint32_t table = 0;
 	const char *fill = NULL;
@@ -423,12 +426,15 @@ static int cmd_cost(int argc, char **argv)
 			table = strtoul(optarg, NULL, 0);
 		else if (c == 'F')
 			fill = optarg;
+		else if (c == 'b')
+			/* what the kernel's run-time accounting itself costs a run */
+			stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 		else
 			return 2;
 	}
 	if (argc - optind != 4)
 		die("%s", "usage: cost xdp|tc TARGET FRAME [--repeat N] [--vary F,P] [--dev DEV] [--samples K] "
-			  "[--direct] [--table ENTRIES --fill N,SADDR,REPLYADDR] OBJ");
+			  "[--direct] [--table ENTRIES --fill N,SADDR,REPLYADDR] [--bpf-stats] OBJ");
 	hook = argv[optind];
 	target = argv[optind + 1];
 	xdp = !strcmp(hook, "xdp");
@@ -478,6 +484,8 @@ static int cmd_cost(int argc, char **argv)
 	}
 	printf("], \"retval\": %u, \"repeat\": %u}\n", retval, repeat);
 	bpf_object__close(obj);
+	if (stats_fd >= 0)
+		close(stats_fd);
 	return 0;
 }
 

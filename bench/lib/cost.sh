@@ -88,14 +88,17 @@ cost_all() {
 	rep=(--repeat "$COST_REPEAT" --samples "$COST_SAMPLES")
 	COST_SESSIONS=0
 
-	# The harness alone and the parse-only floor, on both hooks.
+	# The harness alone and the parse-only floor, on both hooks; the lookup
+	# reference; a no-op with the kernel's run-time accounting on (what
+	# BPF_ENABLE_STATS adds to every run, to read the in-place run time).
 	_cost harness xdp nop wan0 "$_IM,$_WM,udp,$INET:40000,$PUB:$BED_UDP_PORT" "${rep[@]}" &&
 		_cost floor xdp floor wan0 "$_IM,$_WM,udp,$INET:40000,$PUB:$BED_UDP_PORT" "${rep[@]}" &&
 		_cost harness tc nop wan0 "$_SM,$_LM,udp,$CLIENT:40000,$SERVER:$BED_UDP_PORT" "${rep[@]}" &&
 		_cost floor tc floor wan0 "$_SM,$_LM,udp,$CLIENT:40000,$SERVER:$BED_UDP_PORT" "${rep[@]}" &&
 		_cost direct_nop xdp nop wan0 "$_IM,$_WM,udp,$INET:40000,$PUB:$BED_UDP_PORT" "${rep[@]}" --direct &&
 		_cost direct_floor xdp floor wan0 "$_IM,$_WM,udp,$INET:40000,$PUB:$BED_UDP_PORT" "${rep[@]}" --direct &&
-		_cost_lookup direct_lookup "${rep[@]}" --direct || return 1
+		_cost_lookup direct_lookup "${rep[@]}" --direct &&
+		_cost direct_nop_stats xdp nop wan0 "$_IM,$_WM,udp,$INET:40000,$PUB:$BED_UDP_PORT" "${rep[@]}" --direct --bpf-stats || return 1
 
 	# XDP ingress, fast path: untouched, established (internet), hairpin, the
 	# two replies. The first run of each makes the session.
@@ -119,6 +122,13 @@ for s in json.load(sys.stdin):
 		_cost new_hairpin xdp "$xprog" lan0 "$_CM,$_LM,udp,192.168.0.$((20 + k)):1024,$PUB:$BED_UDP_PORT" \
 			--repeat 10000 --vary "10000,10000" || return 1
 	done
+
+	# The same with the next-hop cache off (bpf_fib_lookup on every packet):
+	# what the cache saves.
+	hp config --nexthop-cache off >&2 || return 1
+	_cost established_nocache xdp "$xprog" wan0 "$_IM,$_WM,udp,$INET:40000,$PUB:$BED_UDP_PORT" "${rep[@]}" &&
+		_cost hairpin_nocache xdp "$xprog" lan0 "$_CM,$_LM,udp,$CLIENT:40000,$PUB:$BED_UDP_PORT" "${rep[@]}" || return 1
+	hp config --nexthop-cache on >&2 || return 1
 
 	# Slow path: XDP rewrites the destination only, TC egress the source.
 	hp config --fast-path off >&2 || return 1
