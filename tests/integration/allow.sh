@@ -14,31 +14,12 @@
 
 ALT=8080	# a second rule onto the same server
 
-# get_port_ok NS PORT: GET through the public address on PORT, body identical.
-get_port_ok() {
-	local out=$HP_TMP/get.$1.$2
-	rm -f "$out"
-	http_get "$1" "$URL:$2/index.html" "$out" && same_file "$out" "$HP_TMP/www/index.html"
-}
-
-get_port_fails() {
-	! http_get "$1" "$URL:$2/index.html" /dev/null 3
-}
-
-# saw_port NS PORT ADDR: the server saw a connection from NS through PORT as ADDR.
-saw_port() {
-	local seen
-	seen=$(peer_seen "$1" "$URL:$2")
-	echo "server saw '$seen' for a connection from $1 via :$2, expected $3" >&2
-	[ "$seen" = "$3" ]
-}
-
 # not_allowed_case NS PORT: NS cannot use the rule, and it was the allow
 # list that passed its SYN (pass_not_allowed rose).
 not_allowed_case() {
 	local pass
 	pass=$(stat_get pass_not_allowed)
-	check "$(t "$3: $1 is not in the list: GET via :$2 fails")" get_port_fails "$1" "$2"
+	check "$(t "$3: $1 is not in the list: GET via :$2 fails")" get_fails "$1" "$2"
 	check "$(t "$3: $1 passed untouched (pass_not_allowed rose)")" rose pass_not_allowed "$pass"
 }
 
@@ -47,8 +28,8 @@ cases() {
 	check "$(t 'attach lan0 wan0')" hp attach lan0 wan0
 
 	check "$(t "forward add tcp :80 --allow $INET/32")" publish --allow "$INET/32"
-	check "$(t 'internet client (allowed): GET, body identical')" get_port_ok inet 80
-	check "$(t 'internet client (allowed): server sees its real address')" saw_port inet 80 "$INET"
+	check "$(t 'internet client (allowed): GET, body identical')" get_ok inet 80
+	check "$(t 'internet client (allowed): server sees its real address')" saw inet "$INET" 80
 	not_allowed_case client 80 "allow $INET/32"
 	check "$(t 'forward list shows the allow list')" output_has "$INET/32" hp forward list
 
@@ -57,18 +38,18 @@ cases() {
 	check "$(t "forward add tcp :$ALT -> :80 --allow 192.168.0.0/24")" \
 		hp forward add tcp "$PUB:$ALT" "$SERVER:$HTTP_PORT" --allow 192.168.0.0/24
 	check "$(t "LAN client (allowed on :$ALT): GET through the hairpin, body identical")" \
-		get_port_ok client "$ALT"
+		get_ok client "$ALT"
 	check "$(t "LAN client (allowed on :$ALT): server sees the router LAN address")" \
-		saw_port client "$ALT" "$ROUTER_LAN"
+		saw client "$ROUTER_LAN" "$ALT"
 	not_allowed_case inet "$ALT" "allow 192.168.0.0/24"
 
 	# Two prefixes in one rule: both clients.
 	hp forward del tcp "$PUB:$HTTP_PORT" >&2
 	check "$(t "forward add tcp :80 --allow $INET/32 --allow 192.168.0.0/24")" \
 		publish --allow "$INET/32" --allow 192.168.0.0/24
-	check "$(t 'two prefixes: internet client GET, real address seen')" saw_port inet 80 "$INET"
-	check "$(t 'two prefixes: LAN client GET through the hairpin, body identical')" get_port_ok client 80
-	check "$(t 'two prefixes: server sees the router LAN address')" saw_port client 80 "$ROUTER_LAN"
+	check "$(t 'two prefixes: internet client GET, real address seen')" saw inet "$INET" 80
+	check "$(t 'two prefixes: LAN client GET through the hairpin, body identical')" get_ok client 80
+	check "$(t 'two prefixes: server sees the router LAN address')" saw client "$ROUTER_LAN" 80
 
 	# A list that holds neither client: both are refused.
 	hp forward del tcp "$PUB:$HTTP_PORT" >&2

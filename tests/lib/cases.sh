@@ -6,23 +6,24 @@
 
 URL=http://$PUB	# the published server, as both clients know it
 
-# get_ok NS: GET the page through the public address, byte-identical.
+# get_ok NS [PORT]: GET the page through the public address, byte-identical.
 get_ok() {
-	local out=$HP_TMP/get.$1
+	local out=$HP_TMP/get.$1.${2:-80}
 	rm -f "$out"
-	http_get "$1" "$URL/index.html" "$out" && same_file "$out" "$HP_TMP/www/index.html"
+	http_get "$1" "$URL:${2:-80}/index.html" "$out" && same_file "$out" "$HP_TMP/www/index.html"
 }
 
-# get_fails NS: the same GET does not complete (bounded: 3 s).
+# get_fails NS [PORT]: the same GET does not complete (bounded: 3 s).
 get_fails() {
-	! http_get "$1" "$URL/index.html" /dev/null 3
+	! http_get "$1" "$URL:${2:-80}/index.html" /dev/null 3
 }
 
-# saw NS ADDR: a connection from NS reached the server with source ADDR.
+# saw NS ADDR [PORT]: a connection from NS (to the public address, PORT)
+# reached the server with source ADDR.
 saw() {
 	local seen
-	seen=$(peer_seen "$1" "$URL")
-	echo "server saw '$seen' for a connection from $1, expected $2" >&2
+	seen=$(peer_seen "$1" "$URL:${3:-80}")
+	echo "server saw '$seen' for a connection from $1 via :${3:-80}, expected $2" >&2
 	[ "$seen" = "$2" ]
 }
 
