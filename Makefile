@@ -5,6 +5,8 @@
 # make bench      the benchmark (bench/run)
 # make deps       install the Debian packages the build and the tests need
 # make demo       the NAT loopback story in network namespaces (demo/run)
+# make man        docs/hairpin-xdp.8 from docs/hairpin-xdp.8.rst (needs rst2man)
+# make install    build/hairpin-xdp and its man page under $(DESTDIR)$(PREFIX)
 
 BUILD     ?= build
 CLANG     ?= clang
@@ -95,6 +97,25 @@ deps:
 
 clean:
 	rm -rf $(BUILD)
+
+# The man page: docs/hairpin-xdp.8.rst is the source; the generated page is
+# committed (as xdp-tools does) so that neither building nor installing needs
+# docutils. Without rst2man (Debian: python3-docutils) the page is left as is.
+PREFIX  ?= /usr/local
+RST2MAN ?= $(shell command -v rst2man || command -v rst2man.py)
+MAN_PAGE := docs/hairpin-xdp.8
+
+man:
+	@if [ -z "$(RST2MAN)" ]; then \
+		echo "rst2man not found (apt-get install python3-docutils): $(MAN_PAGE) not regenerated"; \
+	else \
+		$(RST2MAN) --strict $(MAN_PAGE).rst > $(MAN_PAGE).tmp && mv $(MAN_PAGE).tmp $(MAN_PAGE); \
+	fi
+
+install: $(BUILD)/hairpin-xdp
+	install -D -m 0755 $(BUILD)/hairpin-xdp $(DESTDIR)$(PREFIX)/sbin/hairpin-xdp
+	install -D -m 0644 $(MAN_PAGE) $(DESTDIR)$(PREFIX)/share/man/man8/hairpin-xdp.8
+.PHONY: man install
 
 # For reading kernel types while developing; the build does not use it.
 vmlinux/vmlinux.h:
