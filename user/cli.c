@@ -21,6 +21,8 @@ int cmd_dispatch(const char *what, const struct cmd *cmds, int argc, char **argv
 	const struct cmd *found = NULL;
 	size_t len = strlen(argv[0]);
 	int matches = 0;
+	char see[64];
+	bool top;
 
 	for (const struct cmd *c = cmds; c->name; c++) {
 		if (!strcmp(c->name, argv[0])) {
@@ -33,17 +35,20 @@ int cmd_dispatch(const char *what, const struct cmd *cmds, int argc, char **argv
 			matches++;
 		}
 	}
+	/* errorf() already says "hairpin-xdp:"; a subcommand table adds its name. */
+	top = !strcmp(what, "hairpin-xdp");
+	snprintf(see, sizeof(see), top ? "%s" : "hairpin-xdp %s", what);
 	if (matches > 1)
-		return errorf("%s: '%s' is ambiguous (see %s --help)", what,
-			      argv[0], what);
+		return errorf("%s%s'%s' is ambiguous (see %s --help)", top ? "" : what,
+			      top ? "" : ": ", argv[0], see);
 	if (!found)
-		return errorf("%s: unknown command '%s' (see %s --help)", what,
-			      argv[0], what);
+		return errorf("%s%sunknown command '%s' (see %s --help)", top ? "" : what,
+			      top ? "" : ": ", argv[0], see);
 	/*
 	 * Messages name the command in full ("forward add", not the "f a"
 	 * the user may have typed); only one level of nesting exists.
 	 */
-	if (strcmp(what, "hairpin-xdp")) {
+	if (!top) {
 		static char full[64];
 
 		snprintf(full, sizeof(full), "%s %s", what, found->name);

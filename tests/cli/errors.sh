@@ -46,7 +46,8 @@ expect_fail "port with sign" 'bad port' forward add udp 203.0.113.4:+80 192.168.
 expect_fail "bad hairpin mode" "bad hairpin mode 'maybe'" forward add tcp 203.0.113.4:80 192.168.0.2:80 --hairpin maybe
 expect_fail "too few arguments" 'expected tcp\|udp EXT_IP:PORT INT_IP:PORT' forward add tcp 203.0.113.4:80
 expect_fail "unknown option" "unknown option '--frobnicate'" forward add tcp 203.0.113.4:80 192.168.0.2:80 --frobnicate
-expect_fail "unknown command" "unknown command 'frob'" frob
+expect_fail "unknown command, named once" "^hairpin-xdp: unknown command 'frob' \\(see hairpin-xdp --help\\)$" frob
+expect_fail "unknown forward command" "^hairpin-xdp: forward: unknown command 'frob' \\(see hairpin-xdp forward --help\\)$" forward frob
 expect_fail "ambiguous prefix" "'s' is ambiguous" s
 expect_fail "bad --snat-ports" "bad port range '5-2'" attach v0 --snat-ports 5-2
 expect_fail "bad --max-sessions" "bad --max-sessions '0'" attach v0 --max-sessions 0
