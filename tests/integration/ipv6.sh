@@ -23,19 +23,11 @@ ping6s() {
 # upload6 [MAXTIME]: 1 MB from the LAN client to the internet client over IPv6,
 # through the router; identical, and the receiver saw the client's address.
 upload6() {
-	local file=$HP_TMP/v6.bin got=$HP_TMP/v6.got pid i full
+	local file=$HP_TMP/v6.bin got=$HP_TMP/v6.got full
 	rm -f "$got"
 	hp_bg inet upload6.log socat -d -d -u "TCP6-LISTEN:$UPLOAD_PORT,reuseaddr" "CREATE:$got"
-	pid=${HP_PIDS[-1]}
 	wait_for 100 listening inet tcp "$UPLOAD_PORT" || return 1
-	if ! in_ns client timeout "${1:-10}" socat -u "OPEN:$file" "TCP6:[$V6_INET]:$UPLOAD_PORT"; then
-		_kill_bounded "$pid"
-		return 1
-	fi
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
+	send_and_settle client "$file" "TCP6:[$V6_INET]:$UPLOAD_PORT" "${1:-10}" "${HP_PIDS[-1]}" || return 1
 	# socat writes addresses in full: 2001:0db8:0000:0001:...
 	full=$("$PYTHON" -c 'import ipaddress, sys; print(ipaddress.ip_address(sys.argv[1]).exploded)' "$V6_CLIENT")
 	grep accepting "$HP_TMP/upload6.log" >&2

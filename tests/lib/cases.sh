@@ -80,24 +80,30 @@ big_download() {
 	http_get "$1" "$URL/big.bin" "$out" 60 && same_file "$out" "$HP_TMP/www/big.bin"
 }
 
+# send_and_settle NS FILE TARGET MAXTIME PID: send FILE from NS to the socat
+# address TARGET (bounded by MAXTIME seconds), then give the receiver PID,
+# which exits once it has written everything after our FIN, up to 10 s.
+send_and_settle() {
+	local i
+	if ! in_ns "$1" timeout "$4" socat -u "OPEN:$2" "$3"; then
+		# A receiver still waiting for the rest would hold the port.
+		_kill_bounded "$5"
+		return 1
+	fi
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$5" 2>/dev/null || break
+		sleep 0.1
+	done
+}
+
 # big_upload NS [FILE [MAXTIME]]: the same 50 MB (or FILE) to the server
 # (socat), through the public address, the other direction of the same
 # rewrites; the sender gives up after MAXTIME seconds (default 60).
 big_upload() {
-	local i pid file=${2:-$HP_TMP/www/big.bin}
+	local file=${2:-$HP_TMP/www/big.bin}
 	serve_upload || return 1
-	pid=${HP_PIDS[-1]}
-	if ! in_ns "$1" timeout "${3:-60}" socat -u "OPEN:$file" "TCP4:$PUB:$UPLOAD_PORT"; then
-		# A receiver still waiting for the rest would hold the port.
-		_kill_bounded "$pid"
-		return 1
-	fi
-	# The receiver exits once it has written everything after our FIN.
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	same_file "$HP_TMP/upload.bin" "$file"
+	send_and_settle "$1" "$file" "TCP4:$PUB:$UPLOAD_PORT" "${3:-60}" "${HP_PIDS[-1]}" &&
+		same_file "$HP_TMP/upload.bin" "$file"
 }
 
 # iperf_ok NS: an iperf3 TCP run of 2 s through the public address.

@@ -62,6 +62,11 @@ def udp(addr, port, size):
     sock.settimeout(2)
     sock.connect((addr, port))
     sock.send(data)
+    return echo_outcome(sock, data)
+
+
+def echo_outcome(sock, data):
+    """What came back on the connected UDP socket for the DATA sent."""
     try:
         reply = sock.recv(65535)
     except ConnectionRefusedError:
@@ -103,13 +108,7 @@ def frags(addr, port, size, order):
                           64, socket.IPPROTO_UDP, 0, saddr, daddr)
         hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
         raw.sendto(hdr + piece, (addr, 0))
-    try:
-        reply = sock.recv(65535)
-    except ConnectionRefusedError:
-        return "refused"
-    except socket.timeout:
-        return "timeout"
-    return "identical" if reply == data else "differs"
+    return echo_outcome(sock, data)
 
 
 def vlan_syn(iface, dst_mac, src, dst, vids):
