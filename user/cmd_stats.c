@@ -49,6 +49,8 @@ static void print_stats(const __u64 *values, const struct rule_set *rules,
 		json_begin_object();
 		json_kv_u64("runs", gc->runs);
 		json_kv_u64("deleted", gc->deleted);
+		json_kv_u64("last_sweep_ns", gc->last_sweep_ns);
+		json_kv_u64("last_visited", gc->last_visited);
 		json_end_object();
 		json_end_object();
 		return;
@@ -61,6 +63,9 @@ static void print_stats(const __u64 *values, const struct rule_set *rules,
 	rules_print(rules);
 	printf("\ngc: %llu runs, %llu sessions removed\n",
 	       (unsigned long long)gc->runs, (unsigned long long)gc->deleted);
+	printf("gc: last sweep %llu us over %llu entries\n",
+	       (unsigned long long)(gc->last_sweep_ns / 1000),
+	       (unsigned long long)gc->last_visited);
 }
 
 int cmd_stats(int argc, char **argv)

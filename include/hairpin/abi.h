@@ -245,20 +245,35 @@ struct hp_config {
 _Static_assert(sizeof(struct hp_config) == 32, "hp_config layout");
 
 /*
- * The expiry sweeper: one element of hp_gc. Its timer walks hp_sessions and
- * hp_egress every HP_GC_INTERVAL_SEC and deletes what has expired, so that the
- * table does not fill with dead flows. Userspace reads the counters; the
- * kernel hides the timer from it.
+ * The expiry sweeper: one element of hp_gc. Its timer fires every
+ * HP_GC_INTERVAL_SEC and queues the sweep as work (bpf_wq): the walk over
+ * hp_sessions and hp_egress deletes what has expired, so that the table does
+ * not fill with dead flows. A walk visits every bucket of the tables, tens of
+ * milliseconds at a million sessions: run as work in process context, packet
+ * processing (softirq) goes on meanwhile on the same CPU, which a walk in the
+ * timer's own softirq callback would stall. Userspace reads the counters; the
+ * kernel hides the timer and the work from it.
  */
 #define HP_GC_INTERVAL_SEC 5
 
+/*
+ * The kernel's struct bpf_wq (linux/bpf.h from 6.10; Debian 12's UAPI headers
+ * predate it). The verifier knows it by name and size.
+ */
+struct bpf_wq {
+	__u64 __opaque[2];
+} __attribute__((aligned(8)));
+
 struct hp_gc {
 	struct bpf_timer timer;
+	struct bpf_wq work;
 	__u64 runs;
 	__u64 deleted; /* sessions removed (both halves each) */
+	__u64 last_sweep_ns;	/* how long the last sweep took (it runs in softirq) */
+	__u64 last_visited;	/* entries it looked at */
 	__u32 armed;
 	__u32 pad;
 };
-_Static_assert(sizeof(struct hp_gc) == 40, "hp_gc layout");
+_Static_assert(sizeof(struct hp_gc) == 72, "hp_gc layout");
 
 #endif /* HAIRPIN_ABI_H */

@@ -68,6 +68,9 @@ cases() {
 	check "$(t 'two more sweeps ran')" wait_for 150 swept_twice "$runs"
 	check "$(t 'live sessions survive the sweeps (negative control)')" \
 		eval 'sessions_are 2 && entries_in hp_sessions 4'
+	# The sweeps since saw those 4 entries: stats says so, and for how long.
+	check "$(t 'stats: the last sweep looked at the 4 live entries, and took time')" \
+		eval 'hp stats --json | "$PYTHON" -c "import json, sys; g = json.load(sys.stdin)[\"gc\"]; sys.exit(not (g[\"last_visited\"] >= 4 and g[\"last_sweep_ns\"] > 0))"'
 }
 
 run_variants cases
