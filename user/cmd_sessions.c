@@ -23,7 +23,7 @@ static const char help[] =
 	"tuple, whether it is hairpinned (source NAT), its rule, seconds idle and\n"
 	"seconds left before it expires.\n";
 
-/* The clock of bpf_ktime_get_ns(). */
+/* The datapath stamps sessions with bpf_ktime_get_coarse_ns(): CLOCK_MONOTONIC at tick resolution. */
 static __u64 now_ns(void)
 {
 	struct timespec ts;

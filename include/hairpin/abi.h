@@ -146,7 +146,7 @@ struct hp_session {
 	__u8 state; /* enum hp_session_state */
 	__u8 flags; /* enum hp_session_flags */
 	__u16 rule_id;
-	__u64 last_seen_ns; /* bpf_ktime_get_ns() of the last packet */
+	__u64 last_seen_ns; /* bpf_ktime_get_coarse_ns() (CLOCK_MONOTONIC) of the last packet, in 100 ms steps */
 };
 _Static_assert(sizeof(struct hp_session) == 24, "hp_session layout");
 
