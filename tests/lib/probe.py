@@ -132,12 +132,18 @@ def vlan_syn(iface, dst_mac, src, dst, vids):
     return "sent"
 
 
+def tcp_listener(port):
+    """A TCP socket listening on every address at PORT."""
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("0.0.0.0", port))
+    srv.listen(16)
+    return srv
+
+
 def port_server(ports):
     def serve(port):
-        srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        srv.bind(("0.0.0.0", port))
-        srv.listen(16)
+        srv = tcp_listener(port)
         while True:
             conn, peer = srv.accept()
             sys.stderr.write("%s:%d port %d\n" % (*peer, port))
@@ -222,10 +228,7 @@ def handle(conn, peer):
 
 
 def tcp_server(port):
-    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("0.0.0.0", port))
-    srv.listen(16)
+    srv = tcp_listener(port)
     while True:
         conn, peer = srv.accept()
         threading.Thread(target=handle, args=(conn, peer), daemon=True).start()
