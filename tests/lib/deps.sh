@@ -21,6 +21,7 @@ packages=(
 	nftables python3-scapy		# differential test: nftables NAT as the reference
 	procps				# sysctl in the namespaces
 	iputils-ping			# ICMP echo through the router (icmp.sh, ipv6.sh)
+	linux-perf			# the benchmark's profiles (bench/run, also its quick mode)
 )
 
 missing=()
