@@ -15,10 +15,27 @@
 #include <linux/in.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
-#include <linux/icmp.h>
 #include <bpf/bpf_endian.h>
 #include "hairpin/abi.h"
 #include "hairpin/counters.h"
+
+/*
+ * The ICMP header and the error types NAT translates (RFC 792). Defined here
+ * rather than taken from <linux/icmp.h>, which pulls in the C library's
+ * <sys/socket.h> through <linux/if.h>: the BPF side builds on no libc
+ * header at all (vmlinux/README.md).
+ */
+struct hp_icmphdr {
+	__u8 type;
+	__u8 code;
+	__sum16 checksum;
+	__be32 rest; /* unused, pointer or next-hop MTU, by type */
+};
+
+#define HP_ICMP_DEST_UNREACH 3
+#define HP_ICMP_SOURCE_QUENCH 4
+#define HP_ICMP_TIME_EXCEEDED 11
+#define HP_ICMP_PARAMETERPROB 12
 
 /* "Keep going": a step that did not end the packet's walk. */
 #define HP_CONTINUE (-1)
@@ -43,7 +60,7 @@ enum hp_pkt_kind {
 
 /* An ICMP error and the packet it quotes (RFC 792: IP header + 8 bytes). */
 struct hp_icmp_err {
-	struct icmphdr *icmp;
+	struct hp_icmphdr *icmp;
 	struct iphdr *ip;  /* the quoted IP header */
 	__be16 *ports;	   /* the quoted source and destination port */
 	__sum16 *l4_check; /* the quoted L4 checksum; NULL when cut off */
@@ -54,7 +71,7 @@ struct hp_icmp_err {
 struct hp_packet {
 	struct ethhdr *eth;
 	struct iphdr *ip;
-	void *l4;		/* struct tcphdr, udphdr or icmphdr */
+	void *l4;		/* struct tcphdr, udphdr or hp_icmphdr */
 	__u16 l3_off;		/* offsets from the start of the frame, */
 	__u16 l4_off;		/* for the skb helpers in TC */
 	__u16 l4_len;		/* from the IP total length, not the frame */
@@ -167,8 +184,8 @@ static __always_inline int parse_udphdr(struct hdr_cursor *nh, void *data_end, s
 
 static __always_inline bool hp_icmp_is_error(__u8 type)
 {
-	return type == ICMP_DEST_UNREACH || type == ICMP_TIME_EXCEEDED || type == ICMP_PARAMETERPROB ||
-	       type == ICMP_SOURCE_QUENCH;
+	return type == HP_ICMP_DEST_UNREACH || type == HP_ICMP_TIME_EXCEEDED ||
+	       type == HP_ICMP_PARAMETERPROB || type == HP_ICMP_SOURCE_QUENCH;
 }
 
 /*
@@ -179,7 +196,7 @@ static __always_inline bool hp_icmp_is_error(__u8 type)
  */
 static __always_inline int parse_icmp_error(struct hdr_cursor *nh, void *data_end, struct hp_packet *pkt)
 {
-	struct icmphdr *icmp = nh->pos;
+	struct hp_icmphdr *icmp = nh->pos;
 	struct iphdr *in;
 	__u32 ihl;
 	void *l4;
