@@ -6,56 +6,124 @@
 # make deps       install the Debian packages the build and the tests need
 # make demo       the NAT loopback story in network namespaces (demo/run)
 # make man        docs/hairpin-xdp.8 from docs/hairpin-xdp.8.rst (needs rst2man)
-# make install    build/hairpin-xdp and its man page under $(DESTDIR)$(PREFIX)
+# make install    the loader and its files under $(DESTDIR)$(PREFIX); make uninstall
+#
+# Cross builds, the usual ways (the BPF object is the same on every build host):
+#   make CROSS_COMPILE=aarch64-linux-gnu-
+#   make ARCH=arm64                          (CROSS_COMPILE from ARCH)
+#   make ARCH=arm64 CC=aarch64-linux-gnu-gcc
+# CC, CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS are honoured (Debian's
+# dpkg-buildflags reach the compile and the link); libbpf is found with
+# pkg-config, for the target when cross compiling.
 
 BUILD     ?= build
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
-CC        ?= gcc
-ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
-# The BPF side uses only UAPI headers (linux-libc-dev) and libbpf's
-# bpf_helpers.h: packet code needs no CO-RE, and this keeps the object
-# independent of the build machine's kernel. See docs/design.md.
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra \
-	-Wno-unused-parameter -Iinclude -Ibpf -I/usr/include/$(shell uname -m)-linux-gnu
+# ---- target ----
 
-CFLAGS   ?= -O2 -g
-CFLAGS   += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -Iinclude -I$(BUILD) -Iuser
-LDLIBS   := -lbpf -lelf -lz
+# Debian's triplet for a kernel ARCH name, for CROSS_COMPILE=triplet-.
+triplet_of = $(or $(strip \
+	$(if $(filter x86 x86_64 amd64,$(1)),x86_64-linux-gnu) \
+	$(if $(filter arm64 aarch64,$(1)),aarch64-linux-gnu) \
+	$(if $(filter arm armhf,$(1)),arm-linux-gnueabihf) \
+	$(if $(filter riscv riscv64,$(1)),riscv64-linux-gnu) \
+	$(if $(filter mips,$(1)),mips-linux-gnu) \
+	$(if $(filter mipsel,$(1)),mipsel-linux-gnu) \
+	$(if $(filter powerpc ppc64el,$(1)),powerpc64le-linux-gnu)),$(error unknown ARCH '$(1)'))
 
-SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+HOST_TRIPLET := $(shell gcc -dumpmachine 2>/dev/null)
+ifneq ($(ARCH),)
+ifeq ($(CROSS_COMPILE),)
+ifneq ($(call triplet_of,$(ARCH)),$(HOST_TRIPLET))
+CROSS_COMPILE := $(call triplet_of,$(ARCH))-
+endif
+endif
+endif
+# make's built-in CC is "cc": replace it, keep one the user gave.
+ifeq ($(origin CC),default)
+CC := $(CROSS_COMPILE)gcc
+endif
+TRIPLET := $(shell $(CC) -dumpmachine 2>/dev/null)
+
+# libbpf of the target: the triplet's pkg-config where Debian has one, else
+# pkg-config restricted to the target's multiarch folder.
+ifneq ($(shell command -v $(TRIPLET)-pkg-config 2>/dev/null),)
+PKG_CONFIG ?= $(TRIPLET)-pkg-config
+else ifneq ($(TRIPLET),$(HOST_TRIPLET))
+PKG_CONFIG ?= PKG_CONFIG_LIBDIR=/usr/lib/$(TRIPLET)/pkgconfig:/usr/share/pkgconfig pkg-config
+else
+PKG_CONFIG ?= pkg-config
+endif
+LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+LIBBPF_LIBS   := $(or $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null),-lbpf)
+
+# ---- the BPF side ----
+
+# Kernel UAPI headers (linux-libc-dev) and libbpf's, nothing from a C library
+# nor from the build host's multiarch folder: vmlinux/ provides the BPF
+# target's own asm/ headers (see vmlinux/README.md). The byte order is the
+# target's: bpfeb for a big-endian router.
+TARGET_ENDIAN := $(shell echo | $(CC) -dM -E - 2>/dev/null | \
+	sed -n 's/^\#define __BYTE_ORDER__ __ORDER_\([A-Z]*\)_ENDIAN__$$/\1/p')
+BPF_TARGET ?= $(if $(filter BIG,$(TARGET_ENDIAN)),bpfeb,bpfel)
+BPF_CFLAGS := -g -O2 -target $(BPF_TARGET) -Wall -Wextra -Wno-unused-parameter \
+	-Iinclude -Ibpf -Ivmlinux
 
 BPF_OBJ   := $(BUILD)/hairpin.bpf.o
 SKEL      := $(BUILD)/hairpin.skel.h
+BPF_HDRS  := $(wildcard bpf/lib/*.h) $(wildcard include/hairpin/*.h) $(wildcard vmlinux/asm/*.h)
+
+# ---- the loader ----
+
+CFLAGS   ?= -O2 -g
+# Ours, always applied; the user's CFLAGS come after and may add to them.
+HP_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter
+HP_CPPFLAGS := -Iinclude -I$(BUILD) -Iuser $(LIBBPF_CFLAGS)
+LDLIBS   ?=
+HP_LDLIBS := $(LIBBPF_LIBS)
+
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
 USER_SRCS := $(wildcard user/*.c)
-USER_HDRS := $(wildcard user/*.h) $(wildcard include/hairpin/*.h)
-BPF_HDRS  := $(wildcard bpf/lib/*.h) $(wildcard include/hairpin/*.h)
+USER_OBJS := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(USER_SRCS))
+ASAN_OBJS := $(patsubst user/%.c,$(BUILD)/asan/obj/%.o,$(USER_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 
-.PHONY: all test bench deps clean asan unit demo testbpf benchbin
+.PHONY: all test bench deps clean asan unit demo testbpf benchbin bpf
 all: $(BUILD)/hairpin-xdp
+bpf: $(BPF_OBJ)
 
-$(BUILD):
+$(BUILD) $(BUILD)/obj $(BUILD)/asan/obj:
 	mkdir -p $@
 
 $(BPF_OBJ): bpf/hairpin.bpf.c $(BPF_HDRS) | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(SKEL): $(BPF_OBJ)
-	$(BPFTOOL) gen skeleton $< name hairpin > $@.tmp && mv $@.tmp $@
+	$(BPFTOOL) gen skeleton $< name hairpin > $@.tmp && mv $@.tmp $@ || { rm -f $@.tmp; exit 1; }
 
-$(BUILD)/hairpin-xdp: $(USER_SRCS) $(USER_HDRS) $(SKEL)
-	$(CC) $(CFLAGS) $(USER_SRCS) -o $@ $(LDLIBS)
+# Every object waits for the skeleton (some include it); -MMD records the
+# headers each really includes.
+$(BUILD)/obj/%.o: user/%.c | $(SKEL) $(BUILD)/obj
+	$(CC) $(HP_CPPFLAGS) $(CPPFLAGS) $(HP_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/hairpin-xdp: $(USER_OBJS)
+	$(CC) $(HP_CFLAGS) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(HP_LDLIBS) $(LDLIBS)
 
 # The same loader under AddressSanitizer and UBSan, run by the test suite.
-$(BUILD)/asan/hairpin-xdp: $(USER_SRCS) $(USER_HDRS) $(SKEL)
-	mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(USER_SRCS) -o $@ $(LDLIBS)
+$(BUILD)/asan/obj/%.o: user/%.c | $(SKEL) $(BUILD)/asan/obj
+	$(CC) $(HP_CPPFLAGS) $(CPPFLAGS) $(HP_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/asan/hairpin-xdp: $(ASAN_OBJS)
+	$(CC) $(HP_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $^ -o $@ $(HP_LDLIBS) $(LDLIBS)
+
+-include $(USER_OBJS:.o=.d) $(ASAN_OBJS:.o=.d)
 
 # Unit tests: BPF_PROG_TEST_RUN on crafted packets, built with sanitizers too.
-$(BUILD)/unit_tests: $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(SKEL) $(USER_HDRS)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) -Itests/unit $(UNIT_SRCS) -o $@ $(LDLIBS)
+$(BUILD)/unit_tests: $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(SKEL) $(wildcard include/hairpin/*.h)
+	$(CC) $(HP_CPPFLAGS) $(CPPFLAGS) $(HP_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -Itests/unit \
+		$(UNIT_SRCS) -o $@ $(LDFLAGS) $(HP_LDLIBS) $(LDLIBS)
 
 asan: $(BUILD)/asan/hairpin-xdp
 unit: $(BUILD)/unit_tests
@@ -83,10 +151,10 @@ $(BUILD)/bench/%.bpf.o: bench/bpf/%.bpf.c $(wildcard bench/bpf/*.h) $(BPF_HDRS)
 	$(CLANG) $(BPF_CFLAGS) -Ibench/bpf -c $< -o $@
 $(BUILD)/bench/hpbench: bench/hpbench.c bench/bpf/bench.h
 	mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ibench $< -o $@ $(LDLIBS)
+	$(CC) $(HP_CPPFLAGS) $(CPPFLAGS) $(HP_CFLAGS) $(CFLAGS) -Ibench $< -o $@ $(LDFLAGS) $(HP_LDLIBS) $(LDLIBS)
 $(BUILD)/bench/tcpcrr: bench/tcpcrr.c
 	mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $< -o $@
+	$(CC) $(HP_CFLAGS) $(CFLAGS) $< -o $@ $(LDFLAGS)
 benchbin: $(BUILD)/bench/hpbench $(BUILD)/bench/tcpcrr $(BENCH_BPF)
 
 bench:
@@ -101,7 +169,6 @@ clean:
 # The man page: docs/hairpin-xdp.8.rst is the source; the generated page is
 # committed (as xdp-tools does) so that neither building nor installing needs
 # docutils. Without rst2man (Debian: python3-docutils) the page is left as is.
-PREFIX  ?= /usr/local
 RST2MAN ?= $(shell command -v rst2man || command -v rst2man.py)
 MAN_PAGE := docs/hairpin-xdp.8
 
@@ -112,13 +179,29 @@ man:
 		$(RST2MAN) --strict $(MAN_PAGE).rst > $(MAN_PAGE).tmp && mv $(MAN_PAGE).tmp $(MAN_PAGE); \
 	fi
 
+# ---- install ----
+
+PREFIX  ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR  ?= $(PREFIX)/share/man
+INSTALL ?= install
+
+INSTALLED := $(SBINDIR)/hairpin-xdp $(MANDIR)/man8/hairpin-xdp.8
+
 install: $(BUILD)/hairpin-xdp
-	install -D -m 0755 $(BUILD)/hairpin-xdp $(DESTDIR)$(PREFIX)/sbin/hairpin-xdp
-	install -D -m 0644 $(MAN_PAGE) $(DESTDIR)$(PREFIX)/share/man/man8/hairpin-xdp.8
-.PHONY: man install
+	$(INSTALL) -D -m 0755 $(BUILD)/hairpin-xdp $(DESTDIR)$(SBINDIR)/hairpin-xdp
+	$(INSTALL) -D -m 0644 $(MAN_PAGE) $(DESTDIR)$(MANDIR)/man8/hairpin-xdp.8
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+.PHONY: man install uninstall
 
 # For reading kernel types while developing; the build does not use it.
 vmlinux/vmlinux.h:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@
 vmlinux: vmlinux/vmlinux.h
 .PHONY: vmlinux
+
+# make print-VAR: a variable's value, for tests (tests/build/) and scripts.
+print-%:
+	@echo '$($*)'
