@@ -5,11 +5,17 @@
 # bpffs. Run as root; non-interactive, so CI and `make demo`/`make test` on a
 # fresh machine can call it unattended. When everything is already there it
 # only asks dpkg, so calling it before every run costs a fraction of a second.
+#
+#   HP_DEPS_CROSS=1   also Debian's arm64 cross toolchain and arm64 libbpf
+#                     (adds the arm64 architecture to dpkg), for
+#                     tests/build/cross.sh; CI sets it.
 set -euo pipefail
 
 # Only what the build, the tests and the demo actually run.
 packages=(
 	make gcc libc6-dev pkg-config	# the loader and the unit tests
+	dpkg-dev			# dpkg-buildflags (tests/build/makefile.sh), make deb
+	binutils			# readelf, nm: what a build produced
 	clang llvm			# BPF target (clang -target bpf), llvm-strip
 	libbpf-dev libelf-dev zlib1g-dev linux-libc-dev
 	bpftool				# skeleton generation, map inspection
@@ -23,6 +29,15 @@ packages=(
 	iputils-ping			# ICMP echo through the router (icmp.sh, ipv6.sh)
 	linux-perf			# the benchmark's profiles (bench/run, also its quick mode)
 )
+
+cross=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64)
+if [ "${HP_DEPS_CROSS:-0}" = 1 ]; then
+	packages+=("${cross[@]}")
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		[ "$(id -u)" -eq 0 ] || { echo "deps.sh: run as root to add the arm64 architecture" >&2; exit 1; }
+		dpkg --add-architecture arm64
+	fi
+fi
 
 missing=()
 for p in "${packages[@]}"; do
