@@ -39,12 +39,20 @@ if [ "${HP_DEPS_CROSS:-0}" = 1 ]; then
 	fi
 fi
 
+# installed PKG[:ARCH]: installed for ARCH, by default the native one (or
+# "all"). dpkg -s succeeds for removed-but-configured packages too, and a
+# name without an architecture matches every architecture installed.
+native=$(dpkg --print-architecture)
+installed() {
+	local name=${1%%:*} arch=${1#*:}
+	[ "$arch" != "$1" ] || arch="($native|all)"
+	dpkg-query -W -f='${Status} ${Architecture}\n' "$name" 2>/dev/null |
+		grep -qE "^install ok installed $arch\$"
+}
+
 missing=()
 for p in "${packages[@]}"; do
-	# dpkg -s succeeds for removed-but-configured packages too: check the status.
-	if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]; then
-		missing+=("$p")
-	fi
+	installed "$p" || missing+=("$p")
 done
 
 if [ ${#missing[@]} -gt 0 ]; then
