@@ -1,135 +1,304 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "hairpin/abi.h"
 #include "cli.h"
 #include "log.h"
 
-#define OPT_BPFFS 0x100
+#define PROG "hairpin-xdp"
+/* Options of one command, and the global ones with it. */
+#define MAX_OPTS 32
 
-static const struct option global_longopts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "bpffs", required_argument, NULL, OPT_BPFFS },
-};
-#define N_GLOBAL (sizeof(global_longopts) / sizeof(global_longopts[0]))
-#define MAX_CMD_OPTS 16
-
-int cmd_dispatch(const char *what, const struct cmd *cmds, int argc, char **argv)
+static int set_json(void *o, const char *arg)
 {
-	const struct cmd *found = NULL;
-	size_t len = strlen(argv[0]);
-	int matches = 0;
-	char see[64];
-	bool top;
+	g_opts.json = true;
+	return 0;
+}
 
-	for (const struct cmd *c = cmds; c->name; c++) {
-		if (!strcmp(c->name, argv[0])) {
-			found = c;
-			matches = 1;
+static int set_verbose(void *o, const char *arg)
+{
+	g_opts.verbose++;
+	return 0;
+}
+
+static int set_bpffs(void *o, const char *arg)
+{
+	g_opts.bpffs = arg;
+	return 0;
+}
+
+/* -h/--help is handled by the parser itself (its @set is never called). */
+static const struct cli_opt global_opts[] = {
+	CLI_OPT_SHORT('j', "json", NULL, "machine-readable output; errors as {\"error\": ...}", set_json),
+	CLI_OPT_SHORT('v', "verbose", NULL, "debug messages, including libbpf's", set_verbose),
+	CLI_OPT("bpffs", "DIR", "pin root (default " HP_PIN_ROOT_DEFAULT ",\nor $HAIRPIN_XDP_BPFFS)",
+		set_bpffs),
+	CLI_OPT_SHORT('h', "help", NULL, "this help", NULL),
+	{ NULL },
+};
+
+static size_t count_opts(const struct cli_opt *o)
+{
+	size_t n = 0;
+
+	while (o && o[n].name)
+		n++;
+	return n;
+}
+
+/* ---- help ---- */
+
+static void print_opt(const struct cli_opt *o)
+{
+	char left[64];
+	const char *line = o->help, *nl;
+	int n;
+
+	if (o->short_name)
+		n = snprintf(left, sizeof(left), "-%c, --%s", o->short_name, o->name);
+	else
+		n = snprintf(left, sizeof(left), "    --%s", o->name);
+	if (o->metavar && n > 0 && (size_t)n < sizeof(left))
+		snprintf(left + n, sizeof(left) - n, " %s", o->metavar);
+	/* Each '\n' of the help continues it on an indented line. */
+	for (bool first = true; line; first = false, line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		printf("  %-28s %.*s\n", first ? left : "", nl ? (int)(nl - line) : (int)strlen(line),
+		       line);
+	}
+}
+
+static void print_list(const struct command *const *cmds)
+{
+	for (; *cmds; cmds++)
+		printf("  %-10s %s\n", (*cmds)->name, (*cmds)->summary);
+}
+
+void cli_print_help(const char *path, const struct command *cmd)
+{
+	const char *sep = *path ? " " : "";
+
+	if (cmd->subcommands) {
+		printf("Usage: " PROG "%s%s COMMAND [ARGS] [--help]\n\n", sep, path);
+		if (cmd->help)
+			printf("%s\n", cmd->help);
+		printf("Commands (any unambiguous prefix works):\n");
+		print_list(cmd->subcommands);
+	} else {
+		printf("Usage: " PROG "%s%s%s%s%s\n", sep, path, cmd->args ? " " : "",
+		       cmd->args ? cmd->args : "", cmd->opts ? " [OPTIONS]" : "");
+		if (cmd->help)
+			printf("\n%s", cmd->help);
+		if (cmd->opts) {
+			printf("\nOptions:\n");
+			for (const struct cli_opt *o = cmd->opts; o->name; o++)
+				print_opt(o);
+		}
+	}
+	if (!*path) {
+		printf("\nOptions (also accepted after the command):\n");
+		for (const struct cli_opt *o = global_opts; o->name; o++)
+			print_opt(o);
+	} else {
+		printf("\nGlobal options -j/--json, -v/--verbose, --bpffs DIR: see " PROG
+		       " --help.\n");
+	}
+}
+
+int usage_error(const char *path, const char *msg)
+{
+	return errorf("%s: %s (see " PROG " %s --help)", path, msg, path);
+}
+
+/* ---- parsing ---- */
+
+/*
+ * getopt_long's table from @cmd's options and the global ones. The value
+ * of each entry is its index in the combined list, offset past the short
+ * option characters.
+ */
+#define OPT_BASE 0x100
+
+static const struct cli_opt *opt_at(const struct cli_opt *cmd_opts, size_t n_cmd, int idx)
+{
+	return (size_t)idx < n_cmd ? &cmd_opts[idx] : &global_opts[idx - n_cmd];
+}
+
+int cli_parse(const struct command *cmd, const char *path, int argc, char **argv,
+	      void *opts, int *first)
+{
+	struct option longopts[MAX_OPTS + 1];
+	const struct cli_opt *o;
+	size_t n_cmd = count_opts(cmd->opts), n_all = n_cmd + count_opts(global_opts);
+	char shorts[2 * MAX_OPTS + 2] = ":";
+	size_t ns = 1;
+	int opt;
+
+	if (n_all > MAX_OPTS)
+		return errorf("%s: too many options (internal)", path);
+	for (size_t i = 0; i < n_all; i++) {
+		o = opt_at(cmd->opts, n_cmd, i);
+		longopts[i] = (struct option){ o->name, o->metavar ? required_argument : no_argument,
+					       NULL, OPT_BASE + (int)i };
+		if (o->short_name) {
+			shorts[ns++] = o->short_name;
+			if (o->metavar)
+				shorts[ns++] = ':';
+		}
+	}
+	memset(&longopts[n_all], 0, sizeof(longopts[n_all]));
+	shorts[ns] = '\0';
+
+	/* 0 re-initialises glibc's getopt: each parse starts afresh. */
+	optind = 0;
+	/* Leading ':' : report a missing value ourselves, in one line. */
+	while ((opt = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
+		if (opt == '?')
+			return errorf("%s: unknown option '%s' (see " PROG " %s --help)", path,
+				      argv[optind - 1], path);
+		if (opt == ':')
+			return errorf("%s: option '%s' needs a value", path, argv[optind - 1]);
+		if (opt < OPT_BASE) {
+			/* A short option: find its entry. */
+			size_t i;
+
+			for (i = 0; i < n_all && opt_at(cmd->opts, n_cmd, i)->short_name != opt; i++)
+				;
+			opt = OPT_BASE + (int)i;
+		}
+		o = opt_at(cmd->opts, n_cmd, opt - OPT_BASE);
+		if (!strcmp(o->name, "help")) {
+			cli_print_help(path, cmd);
+			return 1;
+		}
+		if (o->set((size_t)(opt - OPT_BASE) < n_cmd ? opts : NULL, optarg))
+			return -1;
+	}
+	*first = optind;
+	return 0;
+}
+
+int cli_parse_global(int argc, char **argv, int *first)
+{
+	int i;
+
+	/* Only up to the command name: what follows is the command's. */
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		const struct cli_opt *o;
+
+		if (!strcmp(a, "--")) {
+			i++;
 			break;
 		}
-		if (len && !strncmp(c->name, argv[0], len)) {
-			found = c;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			cli_print_help("", &hp_top);
+			return 1;
+		}
+		for (o = global_opts; o->name; o++) {
+			size_t len = strlen(o->name);
+			bool is_short = o->short_name && a[1] == o->short_name && !a[2];
+			bool is_long = a[1] == '-' && !strncmp(a + 2, o->name, len) &&
+				       (!a[2 + len] || (o->metavar && a[2 + len] == '='));
+
+			if (!is_short && !is_long)
+				continue;
+			if (!o->metavar) {
+				o->set(NULL, NULL);
+			} else if (is_long && a[2 + len] == '=') {
+				o->set(NULL, a + 3 + len);
+			} else if (i + 1 < argc) {
+				o->set(NULL, argv[++i]);
+			} else {
+				return errorf("option '%s' needs a value", a);
+			}
+			break;
+		}
+		if (!o->name)
+			return errorf("unknown option '%s' (see " PROG " --help)", a);
+	}
+	if (i >= argc)
+		return errorf("missing command (see " PROG " --help)");
+	*first = i;
+	return 0;
+}
+
+static const struct command *find_command(const char *path, const struct command *const *cmds,
+					  const char *name)
+{
+	const struct command *found = NULL;
+	size_t len = strlen(name);
+	int matches = 0;
+	const char *sep = *path ? ": " : "";
+	const char *see_sep = *path ? " " : "";
+
+	for (; *cmds; cmds++) {
+		if (!strcmp((*cmds)->name, name))
+			return *cmds;
+		if (len && !strncmp((*cmds)->name, name, len)) {
+			found = *cmds;
 			matches++;
 		}
 	}
-	/* errorf() already says "hairpin-xdp:"; a subcommand table adds its name. */
-	top = !strcmp(what, "hairpin-xdp");
-	snprintf(see, sizeof(see), top ? "%s" : "hairpin-xdp %s", what);
 	if (matches > 1)
-		return errorf("%s%s'%s' is ambiguous (see %s --help)", top ? "" : what,
-			      top ? "" : ": ", argv[0], see);
-	if (!found)
-		return errorf("%s%sunknown command '%s' (see %s --help)", top ? "" : what,
-			      top ? "" : ": ", argv[0], see);
-	/*
-	 * Messages name the command in full ("forward add", not the "f a"
-	 * the user may have typed); only one level of nesting exists.
-	 */
-	if (!top) {
-		static char full[64];
+		errorf("%s%s'%s' is ambiguous (see " PROG "%s%s --help)", path, sep, name,
+		       see_sep, path);
+	else if (!found)
+		errorf("%s%sunknown command '%s' (see " PROG "%s%s --help)", path, sep, name,
+		       see_sep, path);
+	return matches == 1 ? found : NULL;
+}
 
-		snprintf(full, sizeof(full), "%s %s", what, found->name);
-		argv[0] = full;
-	} else {
-		argv[0] = (char *)found->name;
+static int run_command(const struct command *cmd, const char *path, int argc, char **argv)
+{
+	void *opts = NULL;
+	int first, n, err = -1;
+
+	if (cmd->opts_size && !(opts = calloc(1, cmd->opts_size)))
+		return errorf("out of memory");
+	if (cmd->init)
+		cmd->init(opts);
+	err = cli_parse(cmd, path, argc, argv, opts, &first);
+	if (err) {
+		err = err > 0 ? 0 : -1;
+		goto out;
 	}
-	return found->fn(argc, argv);
+	n = argc - first;
+	if (n < cmd->min_args || (cmd->max_args >= 0 && n > cmd->max_args)) {
+		char msg[128];
+
+		if (cmd->max_args)
+			snprintf(msg, sizeof(msg), "expected %s", cmd->args);
+		err = usage_error(path, cmd->max_args ? msg : "takes no arguments");
+		goto out;
+	}
+	err = cmd->run(opts, n, argv + first);
+out:
+	if (cmd->fini)
+		cmd->fini(opts);
+	free(opts);
+	return err;
 }
 
-void cmd_print_list(const struct cmd *cmds)
+int cli_dispatch(const char *parent, const struct command *const *cmds, int argc, char **argv)
 {
-	for (const struct cmd *c = cmds; c->name; c++)
-		printf("  %-10s %s\n", c->name, c->summary);
-}
+	const struct command *cmd = find_command(parent, cmds, argv[0]);
+	char path[64];
 
-int usage_error(const char *cmd, const char *msg)
-{
-	return errorf("%s: %s (see hairpin-xdp %s --help)", cmd, msg, cmd);
-}
-
-/* The global options are accepted by every command, before or after it. */
-static int global_opt(int opt, const char *arg)
-{
-	switch (opt) {
-	case 'j':
-		g_opts.json = true;
-		return 0;
-	case 'v':
-		g_opts.verbose++;
-		return 0;
-	case OPT_BPFFS:
-		g_opts.bpffs = arg;
+	if (!cmd)
+		return -1;
+	/* Messages name the command in full ("forward add", not "f a"). */
+	snprintf(path, sizeof(path), "%s%s%s", parent, *parent ? " " : "", cmd->name);
+	if (!cmd->subcommands)
+		return run_command(cmd, path, argc, argv);
+	if (argc < 2)
+		return usage_error(path, "missing command");
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		cli_print_help(path, cmd);
 		return 0;
 	}
-	return 1;
-}
-
-int cmd_getopt(int argc, char **argv, const char *help,
-	       const struct option *longopts, opt_handler_t handler, void *ctx)
-{
-	struct option all[N_GLOBAL + MAX_CMD_OPTS + 1];
-	size_t n = 0;
-	int opt;
-
-	memcpy(all, global_longopts, sizeof(global_longopts));
-	n = N_GLOBAL;
-	for (; longopts && longopts->name && n < N_GLOBAL + MAX_CMD_OPTS; longopts++)
-		all[n++] = *longopts;
-	memset(&all[n], 0, sizeof(all[n]));
-
-	/* 0 re-initialises glibc's getopt: each command parses afresh. */
-	optind = 0;
-	/* Leading ':' : report a missing value ourselves, in one line. */
-	while ((opt = getopt_long(argc, argv, ":hjv", all, NULL)) != -1) {
-		if (opt == 'h') {
-			fputs(help, stdout);
-			return CMD_HELP;
-		}
-		if (opt == '?')
-			return errorf("%s: unknown option '%s' (see hairpin-xdp %s --help)",
-				      argv[0], argv[optind - 1], argv[0]);
-		if (opt == ':')
-			return errorf("%s: option '%s' needs a value", argv[0],
-				      argv[optind - 1]);
-		if (!global_opt(opt, optarg))
-			continue;
-		if (!handler || handler(opt, optarg, ctx))
-			return -1;
-	}
-	return optind;
-}
-
-int cmd_getopt_noargs(int argc, char **argv, const char *help,
-		      const struct option *longopts, opt_handler_t handler, void *ctx)
-{
-	int idx = cmd_getopt(argc, argv, help, longopts, handler, ctx);
-
-	if (idx < 0)
-		return idx;
-	if (idx < argc)
-		return usage_error(argv[0], "takes no arguments");
-	return 0;
+	return cli_dispatch(path, cmd->subcommands, argc - 1, argv + 1);
 }

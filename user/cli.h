@@ -1,55 +1,77 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Command tables and option parsing shared by all subcommands (bpftool and
- * xdp-tools style): a table of names with prefix matching, and one getopt
- * loop that also accepts the global options anywhere on the line.
+ * Commands and their options as tables (the way xdp-tools' params tables
+ * and bpftool's command table work): one table per command drives both the
+ * option parsing and its --help text, and the config file parser reads its
+ * statements with the same tables. The global options are one more table,
+ * parsed in one place and accepted before or after the command.
  */
 #ifndef HP_USER_CLI_H
 #define HP_USER_CLI_H
 
-#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
 
-struct cmd {
-	const char *name;
-	/* argv[0] is the command's own name, as for main(). */
-	int (*fn)(int argc, char **argv);
-	const char *summary;	/* one line, for the parent's help */
+/*
+ * One option of a command. @set stores its value in the command's options
+ * struct (@opts); @arg is NULL for an option without a value. Returns 0,
+ * or -1 after errorf().
+ */
+struct cli_opt {
+	const char *name;    /* the long name, without "--" */
+	const char *metavar; /* the value as help shows it; NULL: no value */
+	const char *help;    /* lines of help; '\n' starts an indented line */
+	int (*set)(void *opts, const char *arg);
+	char short_name;     /* 0: none */
 };
 
-/* Returned by a command that printed its --help: exit 0, do nothing. */
-#define CMD_HELP (-2)
+/* A table entry: CLI_OPT("name", "METAVAR" or NULL, "help", set_fn). */
+#define CLI_OPT(n, mv, h, fn) { .name = (n), .metavar = (mv), .help = (h), .set = (fn) }
+#define CLI_OPT_SHORT(c, n, mv, h, fn) \
+	{ .name = (n), .metavar = (mv), .help = (h), .set = (fn), .short_name = (c) }
+
+struct command {
+	const char *name;
+	const char *args;    /* positional arguments, as help shows them */
+	const char *summary; /* one line, for the parent's list */
+	const char *help;    /* what it does: paragraphs after the usage line */
+	const struct cli_opt *opts; /* ends with a NULL name; NULL: none */
+	size_t opts_size;    /* sizeof the command's options struct */
+	void (*init)(void *opts); /* defaults; NULL: all zero */
+	void (*fini)(void *opts); /* frees what @set allocated; may be NULL */
+	/* Runs with the positional arguments; returns 0 or -1. */
+	int (*run)(void *opts, int argc, char **argv);
+	/* Instead of @run: its subcommands (forward add|del|list), NULL-ended. */
+	const struct command *const *subcommands;
+	/* Positional arguments: how many (max -1: any number). */
+	int min_args, max_args;
+};
 
 /*
- * Run the entry of @cmds (terminated by a NULL name) that argv[0] names
- * exactly or as an unambiguous prefix. @what is the parent's name for
- * messages ("hairpin-xdp", "forward").
+ * Run the command of @cmds (NULL-ended) that argv[0] names, exactly or as an
+ * unambiguous prefix. @parent is the command path so far ("" at the top,
+ * "forward" for its subcommands).
  */
-int cmd_dispatch(const char *what, const struct cmd *cmds, int argc, char **argv);
-void cmd_print_list(const struct cmd *cmds);
+int cli_dispatch(const char *parent, const struct command *const *cmds, int argc, char **argv);
 
 /*
- * Called for each command-specific option: 0 to go on, -1 after errorf().
- * @arg is NULL for options without a value.
+ * Parse the options of @cmd from argv (argv[0] is the command's name) into
+ * @opts, which the caller has initialised. The global options are accepted
+ * anywhere. Positional arguments are moved after the options; *@first gets
+ * the index of the first. Returns 0, 1 after printing --help, or -1 after
+ * errorf(). The config file reads its statements with this too.
  */
-typedef int (*opt_handler_t)(int opt, const char *arg, void *ctx);
+int cli_parse(const struct command *cmd, const char *path, int argc, char **argv,
+	      void *opts, int *first);
 
-/*
- * Parse argv with the command's @longopts (terminated by a zero entry; may
- * be NULL) plus -h/--help, -j/--json, -v/--verbose and --bpffs. Returns the
- * index of the first positional argument, CMD_HELP after printing @help, or
- * -1 after an error line. Positional arguments are moved after the options.
- */
-int cmd_getopt(int argc, char **argv, const char *help,
-	       const struct option *longopts, opt_handler_t handler, void *ctx);
+/* The global options (-j, -v, --bpffs, -h) before the command: main(). */
+int cli_parse_global(int argc, char **argv, int *first);
+void cli_print_help(const char *path, const struct command *cmd);
 
-/*
- * cmd_getopt() for commands that take options but no positional argument:
- * 0 to go on, CMD_HELP or -1 as cmd_getopt().
- */
-int cmd_getopt_noargs(int argc, char **argv, const char *help,
-		      const struct option *longopts, opt_handler_t handler, void *ctx);
+/* "PATH: msg (see hairpin-xdp PATH --help)". Returns -1. */
+int usage_error(const char *path, const char *msg);
 
-/* "NAME: missing ..." style usage error with a pointer to --help. */
-int usage_error(const char *cmd, const char *msg);
+/* The tool itself: the top-level commands (main.c). */
+extern const struct command hp_top;
 
 #endif /* HP_USER_CLI_H */

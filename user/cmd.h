@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* The subcommands, one file each (cmd_<name>.c); main.c holds the table. */
+/* The commands, one file each (cmd_<name>.c); main.c lists them. */
 #ifndef HP_USER_CMD_H
 #define HP_USER_CMD_H
 
-int cmd_attach(int argc, char **argv);
-int cmd_detach(int argc, char **argv);
-int cmd_forward(int argc, char **argv);
+#include "cli.h"
+
+extern const struct command cmd_attach;
+extern const struct command cmd_detach;
+extern const struct command cmd_forward;
 /* forward's own subcommands (cmd_forward_<name>.c). */
-int cmd_forward_add(int argc, char **argv);
-int cmd_forward_del(int argc, char **argv);
-int cmd_sessions(int argc, char **argv);
-int cmd_stats(int argc, char **argv);
-int cmd_config(int argc, char **argv);
+extern const struct command cmd_forward_add;
+extern const struct command cmd_forward_del;
+extern const struct command cmd_forward_list;
+extern const struct command cmd_sessions;
+extern const struct command cmd_stats;
+extern const struct command cmd_config;
 
 #endif /* HP_USER_CMD_H */

@@ -26,8 +26,6 @@
 #define MAX_SESSIONS_LIMIT (1U << 24)
 
 static const char help[] =
-	"Usage: hairpin-xdp attach IFACE... [OPTIONS]\n"
-	"\n"
 	"Load the programs if they are not loaded yet (pinned under the pin root),\n"
 	"then attach XDP ingress and TC egress to each IFACE. Interfaces already\n"
 	"attached are left as they are. If any IFACE fails, nothing is changed.\n"
@@ -35,36 +33,12 @@ static const char help[] =
 	"(eth0: tagged frames are translated through the stack) or its VLAN\n"
 	"devices, not both: a packet would meet the NAT twice.\n"
 	"\n"
-	"  --mode native|generic   XDP mode (default: native, generic when the\n"
-	"                          driver has no native XDP, e.g. a bridge or a VLAN)\n"
-	"\n"
-	"Applied when the programs are loaded (the first attach); on a loaded\n"
-	"instance they must match it or be left out (see `hairpin-xdp config`):\n"
-	"  --snat-ports LO-HI      hairpin SNAT source ports (default 61000-65535)\n"
-	"  --max-sessions N        NAT session table size (default 262144)\n"
-	"  --no-fast-path          always pass translated packets to the stack\n"
-	"  --timeout NAME=SECONDS  idle timeout; NAME: tcp-established (7440),\n"
-	"                          tcp-transitory (240), udp (120), udp-oneway (30)\n"
+	"--snat-ports, --max-sessions, --no-fast-path and --timeout are applied when\n"
+	"the programs are loaded (the first attach); on a loaded instance they must\n"
+	"match it or be left out (see `hairpin-xdp config`).\n"
 	"\n"
 	"The TC egress filter uses handle 0x4850 and pref 0x4850 (18512) on a\n"
 	"clsact qdisc; the qdisc is removed at detach only if attach created it.\n";
-
-enum {
-	OPT_MODE = 0x200,
-	OPT_SNAT_PORTS,
-	OPT_MAX_SESSIONS,
-	OPT_NO_FAST_PATH,
-	OPT_TIMEOUT,
-};
-
-static const struct option longopts[] = {
-	{ "mode", required_argument, NULL, OPT_MODE },
-	{ "snat-ports", required_argument, NULL, OPT_SNAT_PORTS },
-	{ "max-sessions", required_argument, NULL, OPT_MAX_SESSIONS },
-	{ "no-fast-path", no_argument, NULL, OPT_NO_FAST_PATH },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ NULL },
-};
 
 struct attach_opts {
 	enum xdp_mode mode;
@@ -87,34 +61,61 @@ struct attach_result {
 	bool fell_back;
 };
 
-static int parse_opt(int opt, const char *arg, void *ctx)
+static int set_mode(void *opts, const char *arg)
 {
-	struct attach_opts *o = ctx;
+	struct attach_opts *o = opts;
 
-	switch (opt) {
-	case OPT_MODE:
-		if (!strcmp(arg, "native"))
-			o->mode = XDP_MODE_NATIVE;
-		else if (!strcmp(arg, "generic"))
-			o->mode = XDP_MODE_GENERIC;
-		else
-			return errorf("bad --mode '%s': expected native or generic", arg);
-		return 0;
-	case OPT_SNAT_PORTS:
-		o->snat_set = true;
-		return parse_port_range(arg, &o->given.snat_port_lo,
-					&o->given.snat_port_hi);
-	case OPT_MAX_SESSIONS:
-		o->max_set = true;
-		return parse_u32(arg, "--max-sessions", 1, MAX_SESSIONS_LIMIT,
-				 &o->given.max_sessions);
-	case OPT_NO_FAST_PATH:
-		o->given.flags |= HP_CF_NO_FAST_PATH;
-		return 0;
-	case OPT_TIMEOUT:
-		return parse_timeout(arg, &o->given);
-	}
-	return -1;
+	if (!strcmp(arg, "native"))
+		o->mode = XDP_MODE_NATIVE;
+	else if (!strcmp(arg, "generic"))
+		o->mode = XDP_MODE_GENERIC;
+	else
+		return errorf("bad --mode '%s': expected native or generic", arg);
+	return 0;
+}
+
+static int set_snat_ports(void *opts, const char *arg)
+{
+	struct attach_opts *o = opts;
+
+	o->snat_set = true;
+	return parse_port_range(arg, &o->given.snat_port_lo, &o->given.snat_port_hi);
+}
+
+static int set_max_sessions(void *opts, const char *arg)
+{
+	struct attach_opts *o = opts;
+
+	o->max_set = true;
+	return parse_u32(arg, "--max-sessions", 1, MAX_SESSIONS_LIMIT, &o->given.max_sessions);
+}
+
+static int set_no_fast_path(void *opts, const char *arg)
+{
+	((struct attach_opts *)opts)->given.flags |= HP_CF_NO_FAST_PATH;
+	return 0;
+}
+
+static int set_timeout(void *opts, const char *arg)
+{
+	return parse_timeout(arg, &((struct attach_opts *)opts)->given);
+}
+
+static const struct cli_opt attach_options[] = {
+	CLI_OPT("mode", "native|generic", "XDP mode (default: native, generic when the\n"
+	  "driver has no native XDP, e.g. a bridge or a VLAN)", set_mode),
+	CLI_OPT("snat-ports", "LO-HI", "hairpin SNAT source ports (default 61000-65535)",
+		set_snat_ports),
+	CLI_OPT("max-sessions", "N", "NAT session table size (default 262144)", set_max_sessions),
+	CLI_OPT("no-fast-path", NULL, "always pass translated packets to the stack", set_no_fast_path),
+	CLI_OPT("timeout", "NAME=SECONDS", "idle timeout; NAME: tcp-established (7440),\n"
+	  "tcp-transitory (240), udp (120), udp-oneway (30)", set_timeout),
+	{ NULL },
+};
+
+static void attach_init(void *opts)
+{
+	((struct attach_opts *)opts)->mode = XDP_MODE_AUTO;
 }
 
 /* The configuration of a fresh load: defaults overridden by what was given. */
@@ -351,24 +352,18 @@ static void detach_ours(struct attach_result *res, int n, const struct hp_maps *
 	}
 }
 
-int cmd_attach(int argc, char **argv)
+static int attach_run(void *opts, int n, char **argv)
 {
-	struct attach_opts o = { .mode = XDP_MODE_AUTO };
+	const struct attach_opts *o = opts;
 	struct hp_maps m = HP_MAPS_INIT;
 	bool root_existed, loaded_here = false;
 	struct attach_result *res = NULL;
-	int idx, n, err = -1;
+	int err = -1;
 
-	idx = cmd_getopt(argc, argv, help, longopts, parse_opt, &o);
-	if (idx < 0)
-		return idx == CMD_HELP ? 0 : -1;
-	n = argc - idx;
-	if (n < 1)
-		return usage_error(argv[0], "missing IFACE");
 	res = calloc(n, sizeof(*res));
 	if (!res)
 		return errorf("out of memory");
-	if (resolve_all(res, argv + idx, n) || pins_root_check(&root_existed))
+	if (resolve_all(res, argv, n) || pins_root_check(&root_existed))
 		goto out;
 
 	if (!pins_loaded()) {
@@ -377,14 +372,14 @@ int cmd_attach(int argc, char **argv)
 			goto undo;
 		}
 		loaded_here = true;
-		if (load_and_pin(&o))
+		if (load_and_pin(o))
 			goto undo;
 	}
 	if (maps_open(&m))
 		goto undo;
-	if (!loaded_here && check_loaded_config(&m, &o))
+	if (!loaded_here && check_loaded_config(&m, o))
 		goto out;
-	if (attach_all(res, n, &o, &m))
+	if (attach_all(res, n, o, &m))
 		goto undo;
 
 	/* Only after success: a failed attach prints its one error line. */
@@ -406,3 +401,16 @@ out:
 	free(res);
 	return err;
 }
+
+const struct command cmd_attach = {
+	.name = "attach",
+	.args = "IFACE...",
+	.summary = "load if needed; attach XDP ingress + TC egress to interfaces",
+	.help = help,
+	.opts = attach_options,
+	.opts_size = sizeof(struct attach_opts),
+	.init = attach_init,
+	.run = attach_run,
+	.min_args = 1,
+	.max_args = -1,
+};

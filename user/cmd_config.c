@@ -13,21 +13,6 @@
 #include "parse.h"
 #include "pins.h"
 
-static const char help[] =
-	"Usage: hairpin-xdp config [--fast-path on|off] [--nexthop-cache on|off]\n"
-	"                          [--timeout NAME=SECONDS]...\n"
-	"\n"
-	"Without options: print the configuration. Changes apply at once.\n"
-	"\n"
-	"  --fast-path on|off      off: every translated packet goes through the\n"
-	"                          stack (XDP_PASS, TC egress finishes the rewrite)\n"
-	"  --nexthop-cache on|off  off: ask the fib for every fast-path packet\n"
-	"                          (on: answers are kept per CPU for 1 s)\n"
-	"  --timeout NAME=SECONDS  idle timeout; NAME: tcp-established,\n"
-	"                          tcp-transitory, udp, udp-oneway\n";
-
-enum { OPT_TIMEOUT = 0x200, OPT_SWITCH };
-
 /* The on/off switches: each "off" sets a flag of hp_config. */
 static const struct config_switch {
 	const char *name;     /* option and printed name */
@@ -39,13 +24,6 @@ static const struct config_switch {
 };
 #define N_SWITCHES (sizeof(switches) / sizeof(switches[0]))
 
-static const struct option longopts[] = {
-	{ "fast-path", required_argument, NULL, OPT_SWITCH + 0 },
-	{ "nexthop-cache", required_argument, NULL, OPT_SWITCH + 1 },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ NULL },
-};
-
 struct config_opts {
 	__u32 flags_set;   /* switches given */
 	__u32 flags_off;   /* ...and turned off */
@@ -53,17 +31,12 @@ struct config_opts {
 	bool changed;
 };
 
-static int parse_opt(int opt, const char *arg, void *ctx)
+static int set_switch(struct config_opts *o, const struct config_switch *sw, const char *arg)
 {
-	struct config_opts *o = ctx;
-	const struct config_switch *sw;
 	char name[32];
 	bool on;
 
 	o->changed = true;
-	if (opt == OPT_TIMEOUT)
-		return parse_timeout(arg, &o->given);
-	sw = &switches[opt - OPT_SWITCH];
 	snprintf(name, sizeof(name), "--%s", sw->name);
 	if (parse_on_off(arg, name, &on))
 		return -1;
@@ -72,6 +45,34 @@ static int parse_opt(int opt, const char *arg, void *ctx)
 		o->flags_off |= sw->off_flag;
 	return 0;
 }
+
+static int set_fast_path(void *o, const char *arg)
+{
+	return set_switch(o, &switches[0], arg);
+}
+
+static int set_nexthop_cache(void *o, const char *arg)
+{
+	return set_switch(o, &switches[1], arg);
+}
+
+static int set_timeout(void *opts, const char *arg)
+{
+	struct config_opts *o = opts;
+
+	o->changed = true;
+	return parse_timeout(arg, &o->given);
+}
+
+static const struct cli_opt config_options[] = {
+	CLI_OPT("fast-path", "on|off", "off: every translated packet goes through the\n"
+	  "stack (XDP_PASS, TC egress finishes the rewrite)", set_fast_path),
+	CLI_OPT("nexthop-cache", "on|off", "off: ask the fib for every fast-path packet\n"
+	  "(on: answers are kept per CPU for 1 s)", set_nexthop_cache),
+	CLI_OPT("timeout", "NAME=SECONDS", "idle timeout; NAME: tcp-established,\n"
+	  "tcp-transitory, udp, udp-oneway (repeatable)", set_timeout),
+	{ NULL },
+};
 
 static void print_config(const struct hp_config *cfg)
 {
@@ -103,22 +104,18 @@ static void print_config(const struct hp_config *cfg)
 	json_end_object();
 }
 
-int cmd_config(int argc, char **argv)
+static int config_run(void *opts, int argc, char **argv)
 {
 	struct hp_maps m = HP_MAPS_INIT;
-	struct config_opts o = { .changed = false };
+	struct config_opts *o = opts;
 	struct hp_config cfg;
-	int err;
+	int err = -1;
 
-	err = cmd_getopt_noargs(argc, argv, help, longopts, parse_opt, &o);
-	if (err)
-		return err == CMD_HELP ? 0 : -1;
-	err = -1;
 	if (maps_open_loaded(&m) || config_read(&m, &cfg))
 		goto out;
-	if (o.changed) {
-		cfg.flags = (cfg.flags & ~o.flags_set) | o.flags_off;
-		config_merge_timeouts(&cfg, &o.given);
+	if (o->changed) {
+		cfg.flags = (cfg.flags & ~o->flags_set) | o->flags_off;
+		config_merge_timeouts(&cfg, &o->given);
 		if (config_write(&m, &cfg))
 			goto out;
 	}
@@ -128,3 +125,12 @@ out:
 	maps_close(&m);
 	return err;
 }
+
+const struct command cmd_config = {
+	.name = "config",
+	.summary = "show or change the runtime configuration",
+	.help = "Without options: print the configuration. Changes apply at once.\n",
+	.opts = config_options,
+	.opts_size = sizeof(struct config_opts),
+	.run = config_run,
+};

@@ -18,29 +18,20 @@
 #include "log.h"
 #include "pins.h"
 
-static const char help[] =
-	"Usage: hairpin-xdp detach IFACE...\n"
-	"       hairpin-xdp detach --all\n"
-	"\n"
-	"Detach XDP ingress and TC egress from each IFACE (an interface that is\n"
-	"gone, e.g. with its netns, is cleaned from the pins and maps). With\n"
-	"--all: detach everywhere, unpin all programs and maps and remove the pin\n"
-	"root, leaving nothing behind.\n"
-	"\n"
-	"  --all   every attached interface, then unload\n";
-
-enum { OPT_ALL = 0x200 };
-
-static const struct option longopts[] = {
-	{ "all", no_argument, NULL, OPT_ALL },
-	{ NULL },
+struct detach_opts {
+	bool all;
 };
 
-static int parse_opt(int opt, const char *arg, void *ctx)
+static int set_all(void *opts, const char *arg)
 {
-	*(bool *)ctx = true;
+	((struct detach_opts *)opts)->all = true;
 	return 0;
 }
+
+static const struct cli_opt detach_options[] = {
+	CLI_OPT("all", NULL, "every attached interface, then unload", set_all),
+	{ NULL },
+};
 
 struct target {
 	__u32 ifindex;
@@ -199,19 +190,29 @@ static int detach_all(void)
 	return err;
 }
 
-int cmd_detach(int argc, char **argv)
+static int detach_run(void *opts, int argc, char **argv)
 {
-	bool all = false;
-	int idx;
+	const struct detach_opts *o = opts;
 
-	idx = cmd_getopt(argc, argv, help, longopts, parse_opt, &all);
-	if (idx < 0)
-		return idx == CMD_HELP ? 0 : -1;
-	if (all && idx < argc)
-		return usage_error(argv[0], "--all takes no IFACE");
-	if (all)
+	if (o->all && argc)
+		return usage_error("detach", "--all takes no IFACE");
+	if (o->all)
 		return detach_all();
-	if (idx >= argc)
-		return usage_error(argv[0], "missing IFACE or --all");
-	return detach_named(argv + idx, argc - idx);
+	if (!argc)
+		return usage_error("detach", "missing IFACE or --all");
+	return detach_named(argv, argc);
 }
+
+const struct command cmd_detach = {
+	.name = "detach",
+	.args = "IFACE... | --all",
+	.summary = "detach from interfaces, or everywhere with --all",
+	.help = "Detach XDP ingress and TC egress from each IFACE (an interface that is\n"
+		"gone, e.g. with its netns, is cleaned from the pins and maps). With\n"
+		"--all: detach everywhere, unpin all programs and maps and remove the pin\n"
+		"root, leaving nothing behind.\n",
+	.opts = detach_options,
+	.opts_size = sizeof(struct detach_opts),
+	.run = detach_run,
+	.max_args = -1,
+};

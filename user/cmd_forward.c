@@ -4,32 +4,18 @@
  * files (cmd_forward_add.c, cmd_forward_del.c); rules.c holds what they share
  * with list and stats.
  */
-#include <stdio.h>
-#include <string.h>
-
 #include "cli.h"
 #include "cmd.h"
 #include "log.h"
 #include "pins.h"
 #include "rules.h"
 
-static const char help_list[] =
-	"Usage: hairpin-xdp forward list [--json]\n"
-	"\n"
-	"The forwards, one per rule with port ranges as ranges, with their hairpin\n"
-	"mode, packets, bytes and sessions created, and the sources allowed (any,\n"
-	"or the --allow prefixes; in JSON null or an array).\n";
-
-static int forward_list(int argc, char **argv)
+static int list_run(void *opts, int argc, char **argv)
 {
 	struct hp_maps m = HP_MAPS_INIT;
 	struct rule_set rules = { 0 };
-	int err;
+	int err = -1;
 
-	err = cmd_getopt_noargs(argc, argv, help_list, NULL, NULL, NULL);
-	if (err)
-		return err == CMD_HELP ? 0 : -1;
-	err = -1;
 	if (maps_open_loaded(&m) || rules_collect(&m, &rules))
 		goto out;
 	rules_print(&rules);
@@ -40,28 +26,25 @@ out:
 	return err;
 }
 
-static const struct cmd forward_cmds[] = {
-	{ "add", cmd_forward_add, "add a forward: one port or a range" },
-	{ "del", cmd_forward_del, "delete a forward, its sessions and its allow list" },
-	{ "list", forward_list, "list the forwards and their counters" },
-	{ NULL },
+const struct command cmd_forward_list = {
+	.name = "list",
+	.summary = "list the forwards and their counters",
+	.help = "The forwards, one per rule with port ranges as ranges, with their hairpin\n"
+		"mode, packets, bytes and sessions created, and the sources allowed (any,\n"
+		"or the --allow prefixes; in JSON null or an array).\n",
+	.run = list_run,
 };
 
-static const char help[] =
-	"Usage: hairpin-xdp forward add tcp|udp EXT_IP:PORT[-LAST] INT_IP:PORT[-LAST]\n"
-	"                               [--hairpin internal|external|off] [--allow PREFIX]...\n"
-	"       hairpin-xdp forward del tcp|udp EXT_IP:PORT[-LAST]\n"
-	"       hairpin-xdp forward list [--json]\n"
-	"\n";
+static const struct command *const forward_cmds[] = {
+	&cmd_forward_add,
+	&cmd_forward_del,
+	&cmd_forward_list,
+	NULL,
+};
 
-int cmd_forward(int argc, char **argv)
-{
-	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		if (argc < 2)
-			return usage_error(argv[0], "missing add, del or list");
-		fputs(help, stdout);
-		cmd_print_list(forward_cmds);
-		return 0;
-	}
-	return cmd_dispatch("forward", forward_cmds, argc - 1, argv + 1);
-}
+const struct command cmd_forward = {
+	.name = "forward",
+	.summary = "add, delete and list port forwards",
+	.help = "Port forwards: an external address and port (or range) to an internal one.\n",
+	.subcommands = forward_cmds,
+};

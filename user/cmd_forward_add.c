@@ -20,38 +20,15 @@
 #include "pins.h"
 #include "rules.h"
 
-static const char help[] =
-	"Usage: hairpin-xdp forward add tcp|udp EXT_IP:PORT[-LAST] INT_IP:PORT[-LAST]\n"
-	"                               [--hairpin MODE] [--allow PREFIX]...\n"
-	"\n"
-	"Forward EXT_IP:PORT to INT_IP:PORT. A range EXT_IP:FIRST-LAST is forwarded\n"
-	"port to port onto an internal range of the same length, or as a whole onto\n"
-	"one internal port. No port of it may be forwarded already.\n"
-	"\n"
-	"  --hairpin MODE   NAT loopback (hairpin) for LAN clients that use EXT_IP:\n"
-	"      internal     source is the router's address on the shared link (default)\n"
-	"      external     source is EXT_IP\n"
-	"      off          destination only: LAN clients of the same link fail\n"
-	"  --allow PREFIX   only sources in PREFIX (IPV4/LEN, or IPV4 for one host,\n"
-	"                   no host bits set) may use the forward; repeat it for more.\n"
-	"                   Other sources pass untouched, as if there were no forward.\n";
-
-enum { OPT_HAIRPIN = 0x200, OPT_ALLOW };
-
-static const struct option longopts[] = {
-	{ "hairpin", required_argument, NULL, OPT_HAIRPIN },
-	{ "allow", required_argument, NULL, OPT_ALLOW },
-	{ NULL },
-};
-
 struct add_opts {
 	__u8 hairpin;
 	struct hp_allow_key *allow; /* rule_id is set once the id is known */
 	size_t n_allow;
 };
 
-static int add_allow(struct add_opts *o, const char *arg)
+static int set_allow(void *opts, const char *arg)
 {
+	struct add_opts *o = opts;
 	struct hp_allow_key k, *a;
 	__be32 addr;
 	__u8 plen;
@@ -72,13 +49,39 @@ static int add_allow(struct add_opts *o, const char *arg)
 	return 0;
 }
 
-static int parse_opt(int opt, const char *arg, void *ctx)
+static int set_hairpin(void *opts, const char *arg)
 {
-	struct add_opts *o = ctx;
+	struct add_opts *o = opts;
 
-	if (opt == OPT_HAIRPIN)
-		return parse_hairpin_mode(arg, &o->hairpin);
-	return add_allow(o, arg);
+	return parse_hairpin_mode(arg, &o->hairpin);
+}
+
+static const struct cli_opt add_options[] = {
+	CLI_OPT("hairpin", "MODE", "NAT loopback (hairpin) for LAN clients that use EXT_IP:\n"
+	  "internal: source is the router's address on the\n"
+	  "  shared link (default)\n"
+	  "external: source is EXT_IP\n"
+	  "off: destination only: LAN clients of the same\n"
+	  "  link fail", set_hairpin),
+	CLI_OPT("allow", "PREFIX", "only sources in PREFIX (IPV4/LEN, or IPV4 for one\n"
+	  "host, no host bits set) may use the forward;\n"
+	  "repeat it for more. Other sources pass untouched,\n"
+	  "as if there were no forward", set_allow),
+	{ NULL },
+};
+
+static void add_init(void *opts)
+{
+	struct add_opts *o = opts;
+
+	o->hairpin = HP_HAIRPIN_INTERNAL;
+}
+
+static void add_fini(void *opts)
+{
+	struct add_opts *o = opts;
+
+	free(o->allow);
 }
 
 /* INT_IP:PORT[-LAST]: as many ports as the external range, or one. */
@@ -195,33 +198,24 @@ undo:
 	return -1;
 }
 
-int cmd_forward_add(int argc, char **argv)
+static int add_run(void *opts, int argc, char **argv)
 {
-	struct add_opts o = { .hairpin = HP_HAIRPIN_INTERNAL };
+	struct add_opts *o = opts;
 	struct hp_maps m = HP_MAPS_INIT;
 	struct hp_forward fwd = { 0 };
 	char name[RULE_NAME_STRLEN];
 	struct hp_forward_key key;
-	int idx, err = -1;
+	int err = -1;
 
-	idx = cmd_getopt(argc, argv, help, longopts, parse_opt, &o);
-	if (idx < 0) {
-		err = idx == CMD_HELP ? 0 : -1;
+	if (rule_parse_ext(argv[0], argv[1], &key, &fwd) ||
+	    parse_internal(argv[2], argv[1], &fwd))
 		goto out;
-	}
-	if (argc - idx != 3) {
-		usage_error(argv[0], "expected tcp|udp EXT_IP:PORT INT_IP:PORT");
-		goto out;
-	}
-	if (rule_parse_ext(argv[idx], argv[idx + 1], &key, &fwd) ||
-	    parse_internal(argv[idx + 2], argv[idx + 1], &fwd))
-		goto out;
-	fwd.hairpin = o.hairpin;
-	fwd.flags = o.n_allow ? HP_FWF_ALLOWLIST : 0;
+	fwd.hairpin = o->hairpin;
+	fwd.flags = o->n_allow ? HP_FWF_ALLOWLIST : 0;
 	rule_name(name, sizeof(name), &key, &fwd);
 
 	if (maps_open_loaded(&m) || check_ports_free(&m, &key, &fwd, name) ||
-	    pick_rule_id(&m, &fwd, name) || insert_rule(&m, &key, &fwd, &o, name))
+	    pick_rule_id(&m, &fwd, name) || insert_rule(&m, &key, &fwd, o, name))
 		goto out;
 	if (g_opts.json) {
 		json_begin_object();
@@ -233,7 +227,22 @@ int cmd_forward_add(int argc, char **argv)
 	}
 	err = 0;
 out:
-	free(o.allow);
 	maps_close(&m);
 	return err;
 }
+
+const struct command cmd_forward_add = {
+	.name = "add",
+	.args = "tcp|udp EXT_IP:PORT[-LAST] INT_IP:PORT[-LAST]",
+	.summary = "add a forward: one port or a range",
+	.help = "Forward EXT_IP:PORT to INT_IP:PORT. A range EXT_IP:FIRST-LAST is forwarded\n"
+		"port to port onto an internal range of the same length, or as a whole onto\n"
+		"one internal port. No port of it may be forwarded already.\n",
+	.opts = add_options,
+	.opts_size = sizeof(struct add_opts),
+	.init = add_init,
+	.fini = add_fini,
+	.run = add_run,
+	.min_args = 3,
+	.max_args = 3,
+};

@@ -16,13 +16,6 @@
 #include "pins.h"
 #include "rules.h"
 
-static const char help[] =
-	"Usage: hairpin-xdp forward del tcp|udp EXT_IP:PORT[-LAST]\n"
-	"\n"
-	"Delete the forward with exactly this external port or range, as forward\n"
-	"list shows it, with its sessions (so the ports are closed) and its allow\n"
-	"list. Part of a range is refused: a forward is deleted whole.\n";
-
 static bool session_of_rule(const void *key, const void *value, const void *ctx)
 {
 	const struct hp_session *s = value;
@@ -57,21 +50,16 @@ static int find_rule(const struct hp_maps *m, const struct hp_forward_key *key,
 		      other);
 }
 
-int cmd_forward_del(int argc, char **argv)
+static int del_run(void *opts, int argc, char **argv)
 {
 	unsigned int sessions = 0, egress = 0, allow = 0;
 	struct hp_maps m = HP_MAPS_INIT;
 	struct hp_forward given = { 0 }, fwd, left;
 	char name[RULE_NAME_STRLEN];
 	struct hp_forward_key key;
-	int idx, err = -1;
+	int err = -1;
 
-	idx = cmd_getopt(argc, argv, help, NULL, NULL, NULL);
-	if (idx < 0)
-		return idx == CMD_HELP ? 0 : -1;
-	if (argc - idx != 2)
-		return usage_error(argv[0], "expected tcp|udp EXT_IP:PORT[-LAST]");
-	if (rule_parse_ext(argv[idx], argv[idx + 1], &key, &given))
+	if (rule_parse_ext(argv[0], argv[1], &key, &given))
 		return -1;
 
 	if (maps_open_loaded(&m) || find_rule(&m, &key, &given, &fwd))
@@ -107,3 +95,15 @@ out:
 	maps_close(&m);
 	return err;
 }
+
+const struct command cmd_forward_del = {
+	.name = "del",
+	.args = "tcp|udp EXT_IP:PORT[-LAST]",
+	.summary = "delete a forward, its sessions and its allow list",
+	.help = "Delete the forward with exactly this external port or range, as forward\n"
+		"list shows it, with its sessions (so the ports are closed) and its allow\n"
+		"list. Part of a range is refused: a forward is deleted whole.\n",
+	.run = del_run,
+	.min_args = 2,
+	.max_args = 2,
+};

@@ -16,12 +16,6 @@
 #include "parse.h"
 #include "pins.h"
 
-static const char help[] =
-	"Usage: hairpin-xdp sessions [--json]\n"
-	"\n"
-	"One line per NAT session: protocol, state, original tuple => translated\n"
-	"tuple, whether it is hairpinned (source NAT), its rule, seconds idle and\n"
-	"seconds left before it expires.\n";
 
 /* The datapath stamps sessions with bpf_ktime_get_coarse_ns(): CLOCK_MONOTONIC at tick resolution. */
 static __u64 now_ns(void)
@@ -69,7 +63,7 @@ static void print_session(const struct hp_session_key *k, const struct hp_sessio
 	json_end_object();
 }
 
-int cmd_sessions(int argc, char **argv)
+static int sessions_run(void *opts, int argc, char **argv)
 {
 	struct hp_maps m = HP_MAPS_INIT;
 	struct hp_session_key key, *prev = NULL;
@@ -79,9 +73,6 @@ int cmd_sessions(int argc, char **argv)
 	int err;
 	__u64 now;
 
-	err = cmd_getopt_noargs(argc, argv, help, NULL, NULL, NULL);
-	if (err)
-		return err == CMD_HELP ? 0 : -1;
 	err = -1;
 	if (maps_open_loaded(&m) || config_read(&m, &cfg))
 		goto out;
@@ -105,3 +96,12 @@ out:
 	maps_close(&m);
 	return err;
 }
+
+const struct command cmd_sessions = {
+	.name = "sessions",
+	.summary = "list the live NAT sessions, like conntrack -L",
+	.help = "One line per NAT session: protocol, state, original tuple => translated\n"
+		"tuple, whether it is hairpinned (source NAT), its rule, seconds idle and\n"
+		"seconds left before it expires.\n",
+	.run = sessions_run,
+};

@@ -18,11 +18,6 @@
 #include "pins.h"
 #include "rules.h"
 
-static const char help[] =
-	"Usage: hairpin-xdp stats [--json]\n"
-	"\n"
-	"Packet counters by outcome (summed over CPUs), per forward rule, and the\n"
-	"expiry sweeper's runs and deletions.\n";
 
 static const struct {
 	const char *name;
@@ -68,7 +63,7 @@ static void print_stats(const __u64 *values, const struct rule_set *rules,
 	       (unsigned long long)gc->last_visited);
 }
 
-int cmd_stats(int argc, char **argv)
+static int stats_run(void *opts, int argc, char **argv)
 {
 	struct hp_maps m = HP_MAPS_INIT;
 	__u64 values[HP_COUNTER_MAX];
@@ -77,9 +72,6 @@ int cmd_stats(int argc, char **argv)
 	__u32 key = 0;
 	int err;
 
-	err = cmd_getopt_noargs(argc, argv, help, NULL, NULL, NULL);
-	if (err)
-		return err == CMD_HELP ? 0 : -1;
 	err = -1;
 	if (maps_open_loaded(&m))
 		goto out;
@@ -99,3 +91,11 @@ out:
 	maps_close(&m);
 	return err;
 }
+
+const struct command cmd_stats = {
+	.name = "stats",
+	.summary = "counters: per drop/pass reason and per rule",
+	.help = "Packet counters by outcome (summed over CPUs), per forward rule, and the\n"
+		"expiry sweeper's runs and deletions.\n",
+	.run = stats_run,
+};

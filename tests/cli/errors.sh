@@ -44,7 +44,7 @@ expect_fail "internal port 0" 'port 0' forward add tcp 203.0.113.4:80 192.168.0.
 expect_fail "port 65536" 'bad port.*1-65535' forward add udp 203.0.113.4:65536 192.168.0.2:80
 expect_fail "port with sign" 'bad port' forward add udp 203.0.113.4:+80 192.168.0.2:80
 expect_fail "bad hairpin mode" "bad hairpin mode 'maybe'" forward add tcp 203.0.113.4:80 192.168.0.2:80 --hairpin maybe
-expect_fail "too few arguments" 'expected tcp\|udp EXT_IP:PORT INT_IP:PORT' forward add tcp 203.0.113.4:80
+expect_fail "too few arguments" 'expected tcp\|udp EXT_IP:PORT\[-LAST\] INT_IP:PORT\[-LAST\]' forward add tcp 203.0.113.4:80
 expect_fail "unknown option" "unknown option '--frobnicate'" forward add tcp 203.0.113.4:80 192.168.0.2:80 --frobnicate
 expect_fail "unknown command, named once" "^hairpin-xdp: unknown command 'frob' \\(see hairpin-xdp --help\\)$" frob
 expect_fail "unknown forward command" "^hairpin-xdp: forward: unknown command 'frob' \\(see hairpin-xdp forward --help\\)$" forward frob
