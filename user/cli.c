@@ -127,12 +127,13 @@ static const struct cli_opt *opt_at(const struct cli_opt *cmd_opts, size_t n_cmd
 	return (size_t)idx < n_cmd ? &cmd_opts[idx] : &global_opts[idx - n_cmd];
 }
 
-int cli_parse(const struct command *cmd, const char *path, int argc, char **argv,
-	      void *opts, int *first)
+static int parse(const struct command *cmd, const char *path, int argc, char **argv,
+		 void *opts, int *first, bool globals)
 {
 	struct option longopts[MAX_OPTS + 1];
 	const struct cli_opt *o;
-	size_t n_cmd = count_opts(cmd->opts), n_all = n_cmd + count_opts(global_opts);
+	size_t n_cmd = count_opts(cmd->opts);
+	size_t n_all = n_cmd + (globals ? count_opts(global_opts) : 0);
 	char shorts[2 * MAX_OPTS + 2] = ":";
 	size_t ns = 1;
 	int opt;
@@ -171,6 +172,8 @@ int cli_parse(const struct command *cmd, const char *path, int argc, char **argv
 		}
 		o = opt_at(cmd->opts, n_cmd, opt - OPT_BASE);
 		if (!strcmp(o->name, "help")) {
+			if (!globals)
+				return errorf("%s: --help has no place here", path);
 			cli_print_help(path, cmd);
 			return 1;
 		}
@@ -179,6 +182,18 @@ int cli_parse(const struct command *cmd, const char *path, int argc, char **argv
 	}
 	*first = optind;
 	return 0;
+}
+
+int cli_parse(const struct command *cmd, const char *path, int argc, char **argv,
+	      void *opts, int *first)
+{
+	return parse(cmd, path, argc, argv, opts, first, true);
+}
+
+int cli_parse_statement(const struct command *cmd, const char *path, int argc, char **argv,
+			void *opts, int *first)
+{
+	return parse(cmd, path, argc, argv, opts, first, false);
 }
 
 int cli_parse_global(int argc, char **argv, int *first)

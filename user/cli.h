@@ -64,6 +64,14 @@ int cli_dispatch(const char *parent, const struct command *const *cmds, int argc
 int cli_parse(const struct command *cmd, const char *path, int argc, char **argv,
 	      void *opts, int *first);
 
+/*
+ * cli_parse() for a statement of the config file: the command's own
+ * options only (a file must not move the pin root or switch on JSON),
+ * and --help is refused.
+ */
+int cli_parse_statement(const struct command *cmd, const char *path, int argc, char **argv,
+			void *opts, int *first);
+
 /* The global options (-j, -v, --bpffs, -h) before the command: main(). */
 int cli_parse_global(int argc, char **argv, int *first);
 void cli_print_help(const char *path, const struct command *cmd);

@@ -10,26 +10,10 @@
 #include "cmd.h"
 #include "json.h"
 #include "log.h"
+#include "config.h"
+#include "maps.h"
 #include "parse.h"
 #include "pins.h"
-
-/* The on/off switches: each "off" sets a flag of hp_config. */
-static const struct config_switch {
-	const char *name;     /* option and printed name */
-	const char *json;     /* JSON key */
-	__u32 off_flag;	      /* enum hp_config_flags */
-} switches[] = {
-	{ "fast-path", "fast_path", HP_CF_NO_FAST_PATH },
-	{ "nexthop-cache", "nexthop_cache", HP_CF_NO_NEXTHOP_CACHE },
-};
-#define N_SWITCHES (sizeof(switches) / sizeof(switches[0]))
-
-struct config_opts {
-	__u32 flags_set;   /* switches given */
-	__u32 flags_off;   /* ...and turned off */
-	struct hp_config given; /* timeouts set: non-zero */
-	bool changed;
-};
 
 static int set_switch(struct config_opts *o, const struct config_switch *sw, const char *arg)
 {
@@ -48,12 +32,12 @@ static int set_switch(struct config_opts *o, const struct config_switch *sw, con
 
 static int set_fast_path(void *o, const char *arg)
 {
-	return set_switch(o, &switches[0], arg);
+	return set_switch(o, &config_switches[0], arg);
 }
 
 static int set_nexthop_cache(void *o, const char *arg)
 {
-	return set_switch(o, &switches[1], arg);
+	return set_switch(o, &config_switches[1], arg);
 }
 
 static int set_timeout(void *opts, const char *arg)
@@ -81,9 +65,9 @@ static void print_config(const struct hp_config *cfg)
 	if (!g_opts.json) {
 		printf("%-16s %u-%u\n", "snat-ports", cfg->snat_port_lo, cfg->snat_port_hi);
 		printf("%-16s %u\n", "max-sessions", cfg->max_sessions);
-		for (i = 0; i < N_SWITCHES; i++)
-			printf("%-16s %s\n", switches[i].name,
-			       cfg->flags & switches[i].off_flag ? "off" : "on");
+		for (i = 0; i < config_switches_count; i++)
+			printf("%-16s %s\n", config_switches[i].name,
+			       cfg->flags & config_switches[i].off_flag ? "off" : "on");
 		for (i = 0; i < timeout_names_count; i++)
 			printf("%-16s %us\n", timeout_names[i].name,
 			       config_timeout_val(cfg, &timeout_names[i]));
@@ -93,8 +77,8 @@ static void print_config(const struct hp_config *cfg)
 	json_kv_u64("snat_port_lo", cfg->snat_port_lo);
 	json_kv_u64("snat_port_hi", cfg->snat_port_hi);
 	json_kv_u64("max_sessions", cfg->max_sessions);
-	for (i = 0; i < N_SWITCHES; i++)
-		json_kv_bool(switches[i].json, !(cfg->flags & switches[i].off_flag));
+	for (i = 0; i < config_switches_count; i++)
+		json_kv_bool(config_switches[i].json, !(cfg->flags & config_switches[i].off_flag));
 	json_key("timeouts");
 	json_begin_object();
 	for (i = 0; i < timeout_names_count; i++)
@@ -111,11 +95,10 @@ static int config_run(void *opts, int argc, char **argv)
 	struct hp_config cfg;
 	int err = -1;
 
-	if (maps_open_loaded(&m) || config_read(&m, &cfg))
+	if ((o->changed && pins_lock(false)) || maps_open_loaded(&m) || config_read(&m, &cfg))
 		goto out;
 	if (o->changed) {
-		cfg.flags = (cfg.flags & ~o->flags_set) | o->flags_off;
-		config_merge_timeouts(&cfg, &o->given);
+		config_apply_opts(&cfg, o);
 		if (config_write(&m, &cfg))
 			goto out;
 	}

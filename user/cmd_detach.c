@@ -16,6 +16,7 @@
 #include "iface.h"
 #include "json.h"
 #include "log.h"
+#include "maps.h"
 #include "pins.h"
 
 struct detach_opts {
@@ -82,7 +83,7 @@ static int detach_named(char **names, int n)
 	struct target *t;
 	int err = -1;
 
-	if (pins_require_loaded())
+	if (pins_lock(false) || pins_require_loaded())
 		return -1;
 	t = calloc(n, sizeof(*t));
 	if (!t)
@@ -173,6 +174,8 @@ static int detach_all(void)
 			pr_info("nothing to detach: %s does not exist", pins_root());
 		return 0;
 	}
+	if (pins_lock(false))
+		return -1;
 	/* A half-loaded root (maps missing) is still cleaned below. */
 	if (pin_exists(PIN_MAPS "/hp_ifaces") && maps_open(&m))
 		return -1;

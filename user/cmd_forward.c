@@ -14,14 +14,16 @@ static int list_run(void *opts, int argc, char **argv)
 {
 	struct hp_maps m = HP_MAPS_INIT;
 	struct rule_set rules = { 0 };
+	struct addr_table addrs = { 0 };
 	int err = -1;
 
-	if (maps_open_loaded(&m) || rules_collect(&m, &rules))
+	if (maps_open_loaded(&m) || rules_read(&m, &rules, true) || addrs_read(&addrs))
 		goto out;
-	rules_print(&rules);
+	rules_print(&rules, &addrs);
 	err = 0;
 out:
 	rules_free(&rules);
+	addrs_free(&addrs);
 	maps_close(&m);
 	return err;
 }
@@ -31,7 +33,9 @@ const struct command cmd_forward_list = {
 	.summary = "list the forwards and their counters",
 	.help = "The forwards, one per rule with port ranges as ranges, with their hairpin\n"
 		"mode, packets, bytes and sessions created, and the sources allowed (any,\n"
-		"or the --allow prefixes; in JSON null or an array).\n",
+		"or the --allow prefixes; in JSON null or an array). A forward that has no\n"
+		"entry now says why: its interface has no IPv4 address, or its ports are\n"
+		"another forward's at that address.\n",
 	.run = list_run,
 };
 

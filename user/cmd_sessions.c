@@ -14,6 +14,7 @@
 #include "json.h"
 #include "log.h"
 #include "parse.h"
+#include "maps.h"
 #include "pins.h"
 
 
@@ -32,7 +33,7 @@ static void print_session(const struct hp_session_key *k, const struct hp_sessio
 	char osrc[ADDR_PORT_STRLEN], odst[ADDR_PORT_STRLEN];
 	char tsrc[ADDR_PORT_STRLEN], tdst[ADDR_PORT_STRLEN];
 	__u64 idle = now > s->last_seen_ns ? (now - s->last_seen_ns) / 1000000000ULL : 0;
-	__u32 timeout = session_timeout(cfg, s->state, s->flags);
+	__u32 timeout = hp_session_timeout_sec(cfg, s->state, s->flags);
 	__u64 left = idle < timeout ? timeout - idle : 0;
 	bool hairpin = s->flags & HP_SF_HAIRPIN;
 

@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "json.h"
 #include "log.h"
+#include "maps.h"
 #include "pins.h"
 #include "rules.h"
 
@@ -29,7 +30,7 @@ static const struct {
 };
 
 static void print_stats(const __u64 *values, const struct rule_set *rules,
-			const struct hp_gc *gc)
+			const struct addr_table *addrs, const struct hp_gc *gc)
 {
 	if (g_opts.json) {
 		json_begin_object();
@@ -39,7 +40,7 @@ static void print_stats(const __u64 *values, const struct rule_set *rules,
 			json_kv_u64(counters[i].name, values[i]);
 		json_end_object();
 		json_key("rules");
-		rules_print(rules);
+		rules_print(rules, addrs);
 		json_key("gc");
 		json_begin_object();
 		json_kv_u64("runs", gc->runs);
@@ -55,7 +56,7 @@ static void print_stats(const __u64 *values, const struct rule_set *rules,
 		printf("%-22s %14llu  %s\n", counters[i].name,
 		       (unsigned long long)values[i], counters[i].desc);
 	printf("\n");
-	rules_print(rules);
+	rules_print(rules, addrs);
 	printf("\ngc: %llu runs, %llu sessions removed\n",
 	       (unsigned long long)gc->runs, (unsigned long long)gc->deleted);
 	printf("gc: last sweep %llu us over %llu entries\n",
@@ -68,6 +69,7 @@ static int stats_run(void *opts, int argc, char **argv)
 	struct hp_maps m = HP_MAPS_INIT;
 	__u64 values[HP_COUNTER_MAX];
 	struct rule_set rules = { 0 };
+	struct addr_table addrs = { 0 };
 	struct hp_gc gc;
 	__u32 key = 0;
 	int err;
@@ -78,16 +80,17 @@ static int stats_run(void *opts, int argc, char **argv)
 	for (__u32 i = 0; i < HP_COUNTER_MAX; i++)
 		if (map_percpu_sum(m.stats, i, &values[i], 1))
 			goto out;
-	if (rules_collect(&m, &rules))
+	if (rules_read(&m, &rules, true) || addrs_read(&addrs))
 		goto out;
 	if (bpf_map_lookup_elem(m.gc, &key, &gc)) {
 		errorf("cannot read hp_gc: %s", strerror(errno));
 		goto out;
 	}
-	print_stats(values, &rules, &gc);
+	print_stats(values, &rules, &addrs, &gc);
 	err = 0;
 out:
 	rules_free(&rules);
+	addrs_free(&addrs);
 	maps_close(&m);
 	return err;
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <net/if.h>
 #include "hairpin/abi.h"
+#include "maps.h"
 #include "pins.h"
 
 /*

@@ -9,6 +9,7 @@
 struct global_opts g_opts;
 
 static bool error_printed;
+static char context[256];
 
 static void vlog(FILE *f, const char *prefix, const char *fmt, va_list ap)
 {
@@ -32,8 +33,9 @@ void pr_warn(const char *fmt, ...)
 {
 	va_list ap;
 
+	fputs("hairpin-xdp: warning: ", stderr);
 	va_start(ap, fmt);
-	vlog(stderr, "hairpin-xdp: warning: ", fmt, ap);
+	vlog(stderr, context, fmt, ap);
 	va_end(ap);
 }
 
@@ -50,11 +52,12 @@ void pr_debug(const char *fmt, ...)
 
 int errorf(const char *fmt, ...)
 {
-	char msg[512];
+	char msg[768];
+	size_t n = snprintf(msg, sizeof(msg), "%s", context);
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
 	va_end(ap);
 
 	if (error_printed) {
@@ -75,6 +78,14 @@ int errorf(const char *fmt, ...)
 bool error_reported(void)
 {
 	return error_printed;
+}
+
+void log_context(const char *where)
+{
+	if (where)
+		snprintf(context, sizeof(context), "%s: ", where);
+	else
+		context[0] = '\0';
 }
 
 /*

@@ -33,6 +33,11 @@ void pr_debug(const char *fmt, ...) PRINTF(1, 2);
 int errorf(const char *fmt, ...) PRINTF(1, 2);
 /* True once errorf() has printed: the caller need not add a generic line. */
 bool error_reported(void);
+/*
+ * Where the words being read come from ("FILE:LINE"), put before every
+ * error and warning until cleared with NULL.
+ */
+void log_context(const char *where);
 
 /* Route libbpf's messages through pr_debug (shown with -v only). */
 void log_setup_libbpf(void);

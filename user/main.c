@@ -16,6 +16,8 @@ static const struct command *const commands[] = {
 	&cmd_sessions,
 	&cmd_stats,
 	&cmd_config,
+	&cmd_apply,
+	&cmd_save,
 	NULL,
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -98,22 +99,10 @@ static int split_port_range(const char *s, __u16 *lo, __u16 *hi)
 	return 0;
 }
 
-int parse_addr_ports(const char *s, __be32 *addr, __u16 *first, __u16 *last)
+int parse_ports(const char *ports, const char *s, __u16 *first, __u16 *last)
 {
-	const char *colon = strrchr(s, ':');
-	const char *ports;
 	unsigned long p;
 
-	if (!colon)
-		return errorf("bad address '%s': expected IPV4:PORT or IPV4:FIRST-LAST, "
-			      "e.g. 203.0.113.4:80", s);
-	if (parse_ipv4(s, colon - s, addr))
-		return errorf("bad address '%s': '%.*s' is not a dotted-quad IPv4 address",
-			      s, (int)(colon - s), s);
-	if (*addr == htonl(INADDR_ANY) || *addr == htonl(INADDR_BROADCAST))
-		return errorf("bad address '%s': %.*s cannot be forwarded", s,
-			      (int)(colon - s), s);
-	ports = colon + 1;
 	if (strchr(ports, '-')) {
 		if (split_port_range(ports, first, last))
 			return errorf("bad port range in '%s': expected FIRST-LAST with "
@@ -125,6 +114,35 @@ int parse_addr_ports(const char *s, __be32 *addr, __u16 *first, __u16 *last)
 	if (p == 0)
 		return errorf("bad port in '%s': port 0 is not a valid port", s);
 	*first = *last = p;
+	return 0;
+}
+
+int parse_addr_ports(const char *s, __be32 *addr, __u16 *first, __u16 *last)
+{
+	const char *colon = strrchr(s, ':');
+
+	if (!colon)
+		return errorf("bad address '%s': expected IPV4:PORT or IPV4:FIRST-LAST, "
+			      "e.g. 203.0.113.4:80", s);
+	if (parse_ipv4(s, colon - s, addr))
+		return errorf("bad address '%s': '%.*s' is not a dotted-quad IPv4 address",
+			      s, (int)(colon - s), s);
+	if (*addr == htonl(INADDR_ANY) || *addr == htonl(INADDR_BROADCAST))
+		return errorf("bad address '%s': %.*s cannot be forwarded", s,
+			      (int)(colon - s), s);
+	return parse_ports(colon + 1, s, first, last);
+}
+
+int parse_ifname(const char *s, size_t len, char *out, size_t out_len)
+{
+	if (!len || len >= out_len || len >= IFNAMSIZ || memchr(s, '/', len) ||
+	    (len <= 2 && !strncmp(s, "..", len)))
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] <= ' ' || s[i] == ':' || s[i] == 0x7f)
+			return -1;
+	memcpy(out, s, len);
+	out[len] = '\0';
 	return 0;
 }
 
@@ -232,68 +250,3 @@ const char *state_name(__u8 state)
 	return state < HP_STATE_MAX ? names[state] : "?";
 }
 
-#define TIMEOUT(name, field) { name, offsetof(struct hp_config, field) }
-const struct timeout_name timeout_names[] = {
-	TIMEOUT("tcp-established", timeout_tcp_established),
-	TIMEOUT("tcp-transitory", timeout_tcp_transitory),
-	TIMEOUT("udp", timeout_udp),
-	TIMEOUT("udp-oneway", timeout_udp_oneway),
-};
-const size_t timeout_names_count = sizeof(timeout_names) / sizeof(timeout_names[0]);
-
-/*
- * The BPF side compares nanoseconds in a __u64; any __u32 of seconds fits.
- * Zero would expire every session at once, so the minimum is one second.
- */
-int parse_timeout(const char *s, struct hp_config *cfg)
-{
-	const char *eq = strchr(s, '=');
-
-	for (size_t i = 0; eq && i < timeout_names_count; i++) {
-		const struct timeout_name *t = &timeout_names[i];
-
-		if (strlen(t->name) != (size_t)(eq - s) ||
-		    strncmp(s, t->name, eq - s))
-			continue;
-		return parse_u32(eq + 1, "timeout", 1, UINT32_MAX,
-				 config_timeout(cfg, t));
-	}
-	return errorf("bad timeout '%s': expected NAME=SECONDS with NAME one of "
-		      "tcp-established, tcp-transitory, udp, udp-oneway", s);
-}
-
-void config_merge_timeouts(struct hp_config *cfg, const struct hp_config *given)
-{
-	for (size_t i = 0; i < timeout_names_count; i++) {
-		__u32 v = config_timeout_val(given, &timeout_names[i]);
-
-		if (v)
-			*config_timeout(cfg, &timeout_names[i]) = v;
-	}
-}
-
-void config_defaults(struct hp_config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->snat_port_lo = HP_DEFAULT_SNAT_PORT_LO;
-	cfg->snat_port_hi = HP_DEFAULT_SNAT_PORT_HI;
-	cfg->timeout_tcp_established = HP_TIMEOUT_TCP_ESTABLISHED;
-	cfg->timeout_tcp_transitory = HP_TIMEOUT_TCP_TRANSITORY;
-	cfg->timeout_udp = HP_TIMEOUT_UDP;
-	cfg->timeout_udp_oneway = HP_TIMEOUT_UDP_ONEWAY;
-	cfg->max_sessions = HP_DEFAULT_MAX_SESSIONS;
-}
-
-/* Mirrors the BPF side's choice (docs/design.md, "Expiry"). */
-__u32 session_timeout(const struct hp_config *cfg, __u8 state, __u8 flags)
-{
-	switch (state) {
-	case HP_STATE_TCP_ESTABLISHED:
-		return cfg->timeout_tcp_established;
-	case HP_STATE_UDP:
-		return (flags & HP_SF_SEEN_REPLY) ? cfg->timeout_udp :
-						    cfg->timeout_udp_oneway;
-	default:
-		return cfg->timeout_tcp_transitory;
-	}
-}

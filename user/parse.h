@@ -25,6 +25,13 @@ const char *proto_name(__u8 proto);
  * order; one port gives *last == *first.
  */
 int parse_addr_ports(const char *s, __be32 *addr, __u16 *first, __u16 *last);
+/* "PORT" or "FIRST-LAST" (host order); @whole names the word in errors. */
+int parse_ports(const char *ports, const char *whole, __u16 *first, __u16 *last);
+/*
+ * An interface name s[0, len): 1 to 15 bytes, no '/', ':' or blanks, not
+ * "." or "..". Into @out; -1 without a message when it is not one.
+ */
+int parse_ifname(const char *s, size_t len, char *out, size_t out_len);
 void format_addr_port(char *buf, size_t len, __be32 addr, __be16 port);
 /* "a.b.c.d:PORT", or "a.b.c.d:FIRST-LAST" when they differ (host order). */
 void format_addr_ports(char *buf, size_t len, __be32 addr, __u16 first, __u16 last);
@@ -44,34 +51,5 @@ int parse_on_off(const char *s, const char *what, bool *on);
 int parse_hairpin_mode(const char *s, __u8 *mode);
 const char *hairpin_mode_name(__u8 mode);
 const char *state_name(__u8 state);
-
-/* The idle timeouts of struct hp_config by their command line names. */
-struct timeout_name {
-	const char *name;	/* tcp-established, ... */
-	size_t offset;		/* of its __u32 in struct hp_config */
-};
-extern const struct timeout_name timeout_names[];
-extern const size_t timeout_names_count;
-
-static inline __u32 *config_timeout(struct hp_config *cfg,
-				    const struct timeout_name *t)
-{
-	return (__u32 *)((char *)cfg + t->offset);
-}
-
-static inline __u32 config_timeout_val(const struct hp_config *cfg,
-				       const struct timeout_name *t)
-{
-	return *(const __u32 *)((const char *)cfg + t->offset);
-}
-
-/* "NAME=SECONDS": sets that timeout in @cfg. */
-int parse_timeout(const char *s, struct hp_config *cfg);
-/* Copy the timeouts set (non-zero) in @given into @cfg. */
-void config_merge_timeouts(struct hp_config *cfg, const struct hp_config *given);
-/* The defaults from abi.h (DESIGN.md and the NAT RFCs). */
-void config_defaults(struct hp_config *cfg);
-/* The idle timeout (seconds) that applies to a session entry now. */
-__u32 session_timeout(const struct hp_config *cfg, __u8 state, __u8 flags);
 
 #endif /* HP_USER_PARSE_H */

@@ -1,22 +1,34 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/magic.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
+#include "hairpin/abi.h"
 #include "log.h"
 #include "pins.h"
 
+/* How long a command waits for another one's lock. */
+#define LOCK_WAIT_MS 10000
+#define LOCK_POLL_MS 20
+
 static char root[PATH_MAX];
+static char parent[PATH_MAX];
+static const char *base; /* the root's last component, within root[] */
+/* Held open once checked: everything under the root goes through them. */
+static int parent_fd = -1, root_fd = -1;
+/* root_fd holds the lock: it stays open (closing it would unlock). */
+static bool locked;
 
 const char *pins_root(void)
 {
@@ -27,6 +39,7 @@ static void resolve_root(void)
 {
 	const char *dir = g_opts.bpffs;
 	size_t len;
+	char *slash;
 
 	if (!dir || !*dir)
 		dir = getenv("HAIRPIN_XDP_BPFFS");
@@ -37,49 +50,133 @@ static void resolve_root(void)
 	len = strlen(root);
 	while (len > 1 && root[len - 1] == '/')
 		root[--len] = '\0';
+	snprintf(parent, sizeof(parent), "%s", root);
+	slash = strrchr(parent, '/');
+	if (!slash) {
+		snprintf(parent, sizeof(parent), ".");
+		base = root;
+	} else {
+		base = root + (slash - parent) + 1;
+		if (slash == parent)
+			parent[1] = '\0';
+		else
+			*slash = '\0';
+	}
 }
 
-static bool on_bpffs(const char *path)
+static bool fd_on_bpffs(int fd)
 {
 	struct statfs st;
 
-	return !statfs(path, &st) && st.f_type == BPF_FS_MAGIC;
+	return !fstatfs(fd, &st) && st.f_type == BPF_FS_MAGIC;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* A folder only we can change: ours, no group or other write. */
+static int check_trusted(int fd, const char *path)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return errorf("%s: %s", path, strerror(errno));
+	if (st.st_uid != geteuid())
+		return errorf("%s is owned by uid %u, not by us: someone else made it; "
+			      "remove it if it is not yours", path, (unsigned int)st.st_uid);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return errorf("%s is writable by group or others (mode %04o); "
+			      "fix it with: chmod 0700 %s", path, st.st_mode & 07777, path);
+	return 0;
+}
+
+static int open_dir_at(int dirfd, const char *name, const char *path)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0 || errno == ENOENT)
+		return fd;
+	if (errno == ELOOP)
+		return errorf("%s is a symlink; refusing to follow it", path);
+	if (errno == ENOTDIR)
+		return errorf("pin root %s is not a directory", path);
+	if (errno == EACCES || errno == EPERM)
+		return errorf("%s: permission denied (run as root)", path);
+	return errorf("%s: %s", path, strerror(errno));
+}
+
+/* The root's folders, where they exist, are as trusted as the root. */
+static int check_folders(void)
+{
+	static const char *const folders[] = { PIN_MAPS, PIN_PROGS, PIN_LINKS };
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(folders) / sizeof(folders[0]); i++) {
+		int fd, err;
+
+		if (pin_path(path, sizeof(path), "%s", folders[i]))
+			return -1;
+		fd = open_dir_at(root_fd, folders[i], path);
+		if (fd == -1 && errno != ENOENT)
+			return -1;
+		if (fd < 0)
+			continue;
+		err = check_trusted(fd, path);
+		close(fd);
+		if (err)
+			return -1;
+	}
+	return 0;
 }
 
 int pins_root_check(bool *exists)
 {
-	char parent[PATH_MAX];
-	struct stat st;
-	char *slash;
+	struct stat st_root, st_parent;
 
-	resolve_root();
-	if (!stat(root, &st)) {
+	if (locked) {
 		if (exists)
 			*exists = true;
-		if (!S_ISDIR(st.st_mode))
-			return errorf("pin root %s is not a directory", root);
-		if (!on_bpffs(root))
+		return 0;
+	}
+	resolve_root();
+	close_fd(&root_fd);
+	close_fd(&parent_fd);
+	parent_fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (parent_fd < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			goto not_bpffs;
+		return errorf("%s: %s", parent, strerror(errno));
+	}
+	errno = 0;
+	root_fd = open_dir_at(parent_fd, base, root);
+	if (root_fd < 0 && errno != ENOENT)
+		return -1;
+	if (exists)
+		*exists = root_fd >= 0;
+	if (root_fd < 0) {
+		/* Not there yet: attach creates it, so its parent must be a bpffs. */
+		if (!fd_on_bpffs(parent_fd))
 			goto not_bpffs;
 		return 0;
 	}
-	if (errno != ENOENT)
-		return errorf("pin root %s: %s", root, strerror(errno));
-	if (exists)
-		*exists = false;
-	/* Not there yet: attach creates it, so its parent must be a bpffs. */
-	snprintf(parent, sizeof(parent), "%s", root);
-	slash = strrchr(parent, '/');
-	if (!slash)
-		snprintf(parent, sizeof(parent), ".");
-	else if (slash == parent)
-		parent[1] = '\0';
-	else
-		*slash = '\0';
-	if (on_bpffs(parent))
-		return 0;
+	if (!fd_on_bpffs(root_fd))
+		goto not_bpffs;
+	/* A mount point is the bpffs itself, shared with every other user of it. */
+	if (fstat(root_fd, &st_root) || fstat(parent_fd, &st_parent))
+		return errorf("%s: %s", root, strerror(errno));
+	if (st_root.st_dev != st_parent.st_dev || st_root.st_ino == st_parent.st_ino)
+		return errorf("pin root %s is the bpffs mount point itself; use a folder "
+			      "under it, e.g. %s/hairpin-xdp", root, root);
+	if (check_trusted(root_fd, root) || check_folders())
+		return -1;
+	return 0;
 not_bpffs:
-	return errorf("%s is not on a bpffs; mount one with: mount -t bpf bpf /sys/fs/bpf",
-		      root);
+	return errorf("%s is not on a bpffs; mount one with: mount -t bpf -o mode=0700 bpf "
+		      "/sys/fs/bpf", root);
 }
 
 int pin_path(char *buf, size_t len, const char *fmt, ...)
@@ -99,9 +196,9 @@ int pin_path(char *buf, size_t len, const char *fmt, ...)
 
 bool pin_exists(const char *rel)
 {
-	char path[PATH_MAX];
+	struct stat st;
 
-	return !pin_path(path, sizeof(path), "%s", rel) && !access(path, F_OK);
+	return root_fd >= 0 && !fstatat(root_fd, rel, &st, AT_SYMLINK_NOFOLLOW);
 }
 
 bool pins_loaded(void)
@@ -111,62 +208,110 @@ bool pins_loaded(void)
 
 int pins_require_loaded(void)
 {
-	if (pins_root_check(NULL))
+	bool exists;
+
+	if (pins_root_check(&exists))
 		return -1;
-	if (!pins_loaded())
+	if (!exists || !pins_loaded())
 		return errorf("not attached: run hairpin-xdp attach IFACE first");
 	return 0;
 }
 
-static int make_dir(const char *rel)
+static void sleep_ms(long ms)
 {
-	char path[PATH_MAX];
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
 
-	if (pin_path(path, sizeof(path), "%s", rel))
-		return -1;
-	if (mkdir(path, 0700) && errno != EEXIST)
-		return errorf("cannot create %s: %s", path, strerror(errno));
-	return 0;
+	nanosleep(&ts, NULL);
+}
+
+/* Is the root we hold still the one the path names (not removed meanwhile)? */
+static bool root_still_linked(void)
+{
+	struct stat held, named;
+
+	return !fstat(root_fd, &held) &&
+	       !fstatat(parent_fd, base, &named, AT_SYMLINK_NOFOLLOW) &&
+	       held.st_dev == named.st_dev && held.st_ino == named.st_ino;
+}
+
+int pins_lock(bool create)
+{
+	long waited = 0;
+	bool exists;
+
+	for (;;) {
+		if (pins_root_check(&exists))
+			return -1;
+		if (!exists) {
+			if (!create)
+				return errorf("not attached: run hairpin-xdp attach IFACE first");
+			if (mkdirat(parent_fd, base, 0700) && errno != EEXIST)
+				return errorf("cannot create %s: %s", root,
+					      errno == EACCES ? "permission denied (run as root)" :
+								strerror(errno));
+			continue;
+		}
+		if (!flock(root_fd, LOCK_EX | LOCK_NB)) {
+			/* detach --all may have removed it while we waited. */
+			if (root_still_linked()) {
+				locked = true;
+				return 0;
+			}
+		} else if (errno != EWOULDBLOCK) {
+			return errorf("cannot lock %s: %s", root, strerror(errno));
+		} else if (waited >= LOCK_WAIT_MS) {
+			return errorf("another hairpin-xdp command is changing %s (it holds its lock); "
+				      "gave up after %d s", root, LOCK_WAIT_MS / 1000);
+		} else {
+			if (!waited)
+				pr_debug("waiting for the lock on %s", root);
+			sleep_ms(LOCK_POLL_MS);
+			waited += LOCK_POLL_MS;
+		}
+	}
 }
 
 int pins_make_dirs(void)
 {
-	if (mkdir(root, 0700) && errno != EEXIST)
-		return errorf("cannot create %s: %s", root, strerror(errno));
-	if (make_dir(PIN_MAPS) || make_dir(PIN_PROGS) || make_dir(PIN_LINKS))
-		return -1;
+	static const char *const folders[] = { PIN_MAPS, PIN_PROGS, PIN_LINKS };
+
+	if (root_fd < 0)
+		return errorf("%s: not checked (internal)", root);
+	for (size_t i = 0; i < sizeof(folders) / sizeof(folders[0]); i++)
+		if (mkdirat(root_fd, folders[i], 0700) && errno != EEXIST)
+			return errorf("cannot create %s/%s: %s", root, folders[i], strerror(errno));
 	return 0;
 }
 
-/* Unlink every pin in ROOT/@rel and the directory itself. */
+/* Unlink every pin in ROOT/@rel and the folder itself, through their fds. */
 static int remove_dir(const char *rel)
 {
-	char dir[PATH_MAX], path[PATH_MAX];
+	char path[PATH_MAX];
 	struct dirent *de;
-	int err = 0;
+	int fd, err = 0;
 	DIR *d;
 
-	if (pin_path(dir, sizeof(dir), "%s", rel))
+	if (pin_path(path, sizeof(path), "%s", rel))
 		return -1;
-	d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : errorf("%s: %s", dir, strerror(errno));
+	fd = open_dir_at(root_fd, rel, path);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return errorf("%s: %s", path, strerror(errno));
+	}
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
-		    sizeof(path)) {
-			err = errorf("%s/%s: path too long", dir, de->d_name);
-			continue;
-		}
-		if (unlink(path) && errno != ENOENT)
-			err = errorf("cannot unpin %s: %s", path, strerror(errno));
+		if (unlinkat(fd, de->d_name, 0) && errno != ENOENT)
+			err = errorf("cannot unpin %s/%s: %s", path, de->d_name, strerror(errno));
 		else
-			pr_debug("unpinned %s", path);
+			pr_debug("unpinned %s/%s", path, de->d_name);
 	}
 	closedir(d);
-	if (rmdir(dir) && errno != ENOENT)
-		err = errorf("cannot remove %s: %s", dir, strerror(errno));
+	if (unlinkat(root_fd, rel, AT_REMOVEDIR) && errno != ENOENT)
+		err = errorf("cannot remove %s: %s", path, strerror(errno));
 	return err;
 }
 
@@ -174,6 +319,8 @@ int pins_remove_all(bool remove_root)
 {
 	int err = 0;
 
+	if (root_fd < 0)
+		return 0;
 	/* Links first: unpinning a link detaches XDP before its program goes. */
 	if (remove_dir(PIN_LINKS))
 		err = -1;
@@ -181,180 +328,7 @@ int pins_remove_all(bool remove_root)
 		err = -1;
 	if (remove_dir(PIN_MAPS))
 		err = -1;
-	if (remove_root && rmdir(root) && errno != ENOENT)
+	if (remove_root && unlinkat(parent_fd, base, AT_REMOVEDIR) && errno != ENOENT)
 		err = errorf("cannot remove %s: %s", root, strerror(errno));
 	return err;
-}
-
-static const struct {
-	const char *name;
-	size_t offset;
-} map_pins[] = {
-#define MAP(field, name) { name, offsetof(struct hp_maps, field) }
-	MAP(forwards, "hp_forwards"),
-	MAP(rule_stats, "hp_rule_stats"),
-	MAP(sessions, "hp_sessions"),
-	MAP(egress, "hp_egress"),
-	MAP(stats, "hp_stats"),
-	MAP(ifaces, "hp_ifaces"),
-	MAP(tx_ports, "hp_tx_ports"),
-	MAP(config, "hp_config"),
-	MAP(gc, "hp_gc"),
-	MAP(allow, "hp_allow"),
-#undef MAP
-};
-#define N_MAPS (sizeof(map_pins) / sizeof(map_pins[0]))
-
-static int *map_fd(struct hp_maps *m, size_t i)
-{
-	return (int *)((char *)m + map_pins[i].offset);
-}
-
-int maps_open(struct hp_maps *m)
-{
-	char path[PATH_MAX];
-
-	for (size_t i = 0; i < N_MAPS; i++)
-		*map_fd(m, i) = -1;
-	for (size_t i = 0; i < N_MAPS; i++) {
-		int fd;
-
-		if (pin_path(path, sizeof(path), PIN_MAPS "/%s", map_pins[i].name))
-			goto err;
-		fd = bpf_obj_get(path);
-		if (fd < 0) {
-			errorf("cannot open map %s: %s (run hairpin-xdp detach --all, then attach)",
-			       path, strerror(errno));
-			goto err;
-		}
-		*map_fd(m, i) = fd;
-	}
-	return 0;
-err:
-	maps_close(m);
-	return -1;
-}
-
-int maps_open_loaded(struct hp_maps *m)
-{
-	if (pins_require_loaded())
-		return -1;
-	return maps_open(m);
-}
-
-void maps_close(struct hp_maps *m)
-{
-	for (size_t i = 0; i < N_MAPS; i++) {
-		int *fd = map_fd(m, i);
-
-		if (*fd >= 0)
-			close(*fd);
-		*fd = -1;
-	}
-}
-
-/* The kernel copies possible-CPU many values, each rounded up to 8 bytes. */
-static __u64 *percpu_buf(size_t nfields, int *ncpus)
-{
-	*ncpus = libbpf_num_possible_cpus();
-	if (*ncpus <= 0) {
-		errorf("cannot count the possible CPUs: %s", strerror(-*ncpus));
-		return NULL;
-	}
-	return calloc((size_t)*ncpus * nfields, sizeof(__u64));
-}
-
-int map_percpu_sum(int fd, __u32 key, __u64 *sum, size_t nfields)
-{
-	__u64 *values;
-	int ncpus;
-
-	memset(sum, 0, nfields * sizeof(*sum));
-	values = percpu_buf(nfields, &ncpus);
-	if (!values)
-		return -1;
-	if (bpf_map_lookup_elem(fd, &key, values)) {
-		free(values);
-		return errorf("cannot read per-CPU map entry %u: %s", key, strerror(errno));
-	}
-	for (int cpu = 0; cpu < ncpus; cpu++)
-		for (size_t f = 0; f < nfields; f++)
-			sum[f] += values[cpu * nfields + f];
-	free(values);
-	return 0;
-}
-
-int map_percpu_zero(int fd, __u32 key, size_t nfields)
-{
-	__u64 *values;
-	int ncpus, err;
-
-	values = percpu_buf(nfields, &ncpus);
-	if (!values)
-		return -1;
-	err = bpf_map_update_elem(fd, &key, values, BPF_ANY);
-	free(values);
-	if (err)
-		return errorf("cannot reset per-CPU map entry %u: %s", key, strerror(errno));
-	return 0;
-}
-
-int map_delete_matching(int fd, size_t key_size, size_t value_size,
-			map_match_t match, const void *ctx, unsigned int *deleted)
-{
-	char *keys = NULL, *key = malloc(key_size), *value = NULL;
-	size_t n = 0, cap = 0;
-	void *prev = NULL;
-	int err = -1;
-
-	if (!key || (value_size && !(value = malloc(value_size)))) {
-		errorf("out of memory");
-		goto out;
-	}
-	/* The kernel reads the cursor before writing the next key over it. */
-	for (; !bpf_map_get_next_key(fd, prev, key); prev = key) {
-		if (value_size && bpf_map_lookup_elem(fd, key, value))
-			continue; /* deleted meanwhile */
-		if (!match(key, value, ctx))
-			continue;
-		if (n == cap) {
-			char *k;
-
-			cap = cap ? cap * 2 : 256;
-			k = realloc(keys, cap * key_size);
-			if (!k) {
-				errorf("out of memory");
-				goto out;
-			}
-			keys = k;
-		}
-		memcpy(keys + n++ * key_size, key, key_size);
-	}
-	for (size_t i = 0; i < n; i++)
-		if (!bpf_map_delete_elem(fd, keys + i * key_size))
-			(*deleted)++;
-	err = 0;
-out:
-	free(keys);
-	free(key);
-	free(value);
-	return err;
-}
-
-int config_read(const struct hp_maps *m, struct hp_config *cfg)
-{
-	__u32 key = 0;
-
-	if (bpf_map_lookup_elem(m->config, &key, cfg))
-		return errorf("cannot read hp_config: %s", strerror(errno));
-	return 0;
-}
-
-int config_write(const struct hp_maps *m, const struct hp_config *cfg)
-{
-	__u32 key = 0;
-
-	if (bpf_map_update_elem(m->config, &key, cfg, BPF_ANY))
-		return errorf("cannot write hp_config: %s", strerror(errno));
-	return 0;
 }

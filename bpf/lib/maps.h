@@ -12,6 +12,16 @@
 #include "hairpin/abi.h"
 #include "hairpin/counters.h"
 
+/* The rules as the user gave them (abi.h): the loader's, never read here. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, HP_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct hp_rule);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_rules SEC(".maps");
+
+/* What the datapath looks up: derived from hp_rules by the loader. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, HP_MAX_FORWARD_PORTS);
@@ -114,6 +124,15 @@ struct {
 	__type(value, struct hp_config);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } hp_config SEC(".maps");
+
+/* The loader's own bookkeeping (layout version, repair flag); not read here. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hp_meta);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_meta SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

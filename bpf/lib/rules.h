@@ -39,7 +39,7 @@ static __always_inline bool hp_source_allowed(const struct hp_forward *rule, __b
 {
 	struct hp_allow_key k = {
 		.prefixlen = 64,
-		.rule_id = bpf_htonl(rule->rule_id),
+		.list_id = bpf_htonl(rule->allow_id),
 		.addr = saddr,
 	};
 

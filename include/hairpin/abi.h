@@ -50,13 +50,52 @@ struct hp_tuple {
 };
 _Static_assert(sizeof(struct hp_tuple) == 12, "hp_tuple layout");
 
-/* ---- forward rules: (proto, external addr, external port) -> internal ---- */
+/* ---- forward rules ---- */
+
+/*
+ * A forward rule is kept twice. hp_rules holds what the user asked for, one
+ * slot per rule id: the source of truth that `forward list`, `save` and the
+ * daemon read, and that outlives the loader. hp_forwards is what the
+ * datapath looks up: one entry per external address and port of every rule,
+ * derived from hp_rules and the interfaces' current addresses by the loader
+ * (user/reconcile.c) after every change and every address change.
+ */
 
 enum hp_hairpin_mode {
 	HP_HAIRPIN_INTERNAL = 0, /* router's own address on the shared link */
 	HP_HAIRPIN_EXTERNAL = 1, /* the rule's external (public) address */
 	HP_HAIRPIN_OFF = 2,	 /* DNAT only: the story's broken router */
 };
+
+enum hp_rule_flags {
+	HP_RF_USED = 1 << 0,	  /* the slot holds a rule */
+	HP_RF_EXT_IFACE = 1 << 1, /* external: every IPv4 address of ext_ifname */
+	HP_RF_ALLOWLIST = 1 << 2, /* only sources in its hp_allow list */
+};
+
+/*
+ * An allow list is keyed by a list id, two per rule (rule_id * 2 + gen), so
+ * that a new list is written whole under the other id before the rule's
+ * entries switch to it: no packet ever sees half of one.
+ */
+#define HP_ALLOW_ID(rule_id, gen) ((rule_id) * 2 + ((gen) & 1))
+
+struct hp_rule {
+	__u8 flags;	/* enum hp_rule_flags */
+	__u8 proto;	/* IPPROTO_TCP or IPPROTO_UDP */
+	__u8 hairpin;	/* enum hp_hairpin_mode */
+	__u8 allow_gen; /* which of its two allow list ids is live */
+	__be32 ext_addr; /* without HP_RF_EXT_IFACE */
+	__be32 int_addr;
+	/* Host byte order, inclusive; int_port_last == int_port_first: the
+	 * whole range goes to one port, else port to port. */
+	__u16 ext_port_first;
+	__u16 ext_port_last;
+	__u16 int_port_first;
+	__u16 int_port_last;
+	char ext_ifname[16]; /* IFNAMSIZ, with HP_RF_EXT_IFACE; NUL-terminated */
+};
+_Static_assert(sizeof(struct hp_rule) == 36, "hp_rule layout");
 
 struct hp_forward_key {
 	__be32 ext_addr;
@@ -67,34 +106,27 @@ struct hp_forward_key {
 _Static_assert(sizeof(struct hp_forward_key) == 8, "hp_forward_key layout");
 
 enum hp_forward_flags {
-	HP_FWF_ALLOWLIST = 1 << 0, /* only sources in hp_allow may use the rule */
+	HP_FWF_ALLOWLIST = 1 << 0, /* only sources in hp_allow list allow_id may use it */
 };
 
-/*
- * One entry per external port: a port range is as many entries, all with the
- * same rule_id, so the datapath does one exact lookup whatever the rule.
- */
+/* One external address and port of a rule: where its packets go. */
 struct hp_forward {
 	__be32 int_addr;
 	__be16 int_port; /* for this external port */
 	__u8 hairpin;	 /* enum hp_hairpin_mode */
 	__u8 flags;	 /* enum hp_forward_flags */
-	__u32 rule_id;	 /* index into hp_rule_stats, < HP_MAX_RULES */
-	/* The whole rule, host byte order: for listing and deleting it. */
-	__u16 ext_port_first;
-	__u16 ext_port_last;
-	__u16 int_port_first;
-	__u16 int_port_last; /* == int_port_first: the range maps onto one port */
+	__u32 rule_id;	 /* its hp_rules slot, index into hp_rule_stats */
+	__u32 allow_id;	 /* HP_ALLOW_ID() of its live allow list */
 };
-_Static_assert(sizeof(struct hp_forward) == 20, "hp_forward layout");
+_Static_assert(sizeof(struct hp_forward) == 16, "hp_forward layout");
 
 /*
- * Allow list of a rule with HP_FWF_ALLOWLIST: an LPM trie keyed by rule id
- * then source prefix. prefixlen counts the 32 bits of rule_id too.
+ * Allow lists: an LPM trie keyed by list id then source prefix. prefixlen
+ * counts the 32 bits of the list id too.
  */
 struct hp_allow_key {
 	__u32 prefixlen; /* 32 + source prefix length */
-	__be32 rule_id;	 /* network byte order, so that it is a byte prefix */
+	__be32 list_id;	 /* HP_ALLOW_ID(), network byte order: a byte prefix */
 	__be32 addr;
 };
 _Static_assert(sizeof(struct hp_allow_key) == 12, "hp_allow_key layout");
@@ -223,6 +255,29 @@ struct hp_iface {
 };
 _Static_assert(sizeof(struct hp_iface) == 24, "hp_iface layout");
 
+/* ---- the instance: one element of hp_meta, the loader's own ---- */
+
+/*
+ * Bumped when a map's key or value layout changes, so that a loader finds
+ * out whether pinned maps are the ones it was built for.
+ */
+#define HP_LAYOUT_VERSION 1
+
+enum hp_meta_flags {
+	/*
+	 * hp_rules (or an allow list) was changed and the maps derived from it
+	 * may not follow yet: set before such a change, cleared when they do.
+	 * Found set, a command was interrupted; the next one repairs it.
+	 */
+	HP_MF_RECONCILE = 1 << 0,
+};
+
+struct hp_meta {
+	__u32 layout; /* HP_LAYOUT_VERSION of the loader that made the maps */
+	__u32 flags;  /* enum hp_meta_flags */
+};
+_Static_assert(sizeof(struct hp_meta) == 8, "hp_meta layout");
+
 /* ---- configuration: one element of hp_config, written by the loader ---- */
 
 enum hp_config_flags {
@@ -243,6 +298,24 @@ struct hp_config {
 	__u32 pad;
 };
 _Static_assert(sizeof(struct hp_config) == 32, "hp_config layout");
+
+/*
+ * The idle timeout of a session half, in seconds, by its state (RFC 5382:
+ * the handshake and closing are transitory; RFC 4787: a UDP mapping that
+ * saw no reply yet gets the short one). One rule for the datapath's expiry
+ * and the loader's listing.
+ */
+static inline __u32 hp_session_timeout_sec(const struct hp_config *cfg, __u8 state, __u8 flags)
+{
+	switch (state) {
+	case HP_STATE_TCP_ESTABLISHED:
+		return cfg->timeout_tcp_established;
+	case HP_STATE_UDP:
+		return (flags & HP_SF_SEEN_REPLY) ? cfg->timeout_udp : cfg->timeout_udp_oneway;
+	default: /* handshake and closing */
+		return cfg->timeout_tcp_transitory;
+	}
+}
 
 /*
  * The expiry sweeper: one element of hp_gc. Its timer fires every

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #
-# Allow lists: --allow PREFIX puts {32 + len, rule id (network order),
-# network address} -> 1 in hp_allow and HP_FWF_ALLOWLIST in every entry of
-# the rule; list shows the prefixes; del removes them; bad prefixes are one
-# line and change nothing; a full hp_allow rolls the whole add back.
+# Allow lists: --allow PREFIX puts {32 + len, list id (network order),
+# network address} -> 1 in hp_allow, and HP_FWF_ALLOWLIST and the list id
+# (rule id * 2 + generation) in every entry of the rule; list shows the
+# prefixes; del removes them; bad prefixes are one line and change nothing;
+# a full hp_allow rolls the whole add back.
 # shellcheck source=tests/cli/lib.bash
 . "$(dirname "$0")/lib.bash"
 cli_setup allow
@@ -14,12 +15,12 @@ hx attach v0
 
 expect_ok "add with two --allow (a bare address is /32)" \
 	forward add tcp 203.0.113.4:80 192.168.0.2:80 --allow 198.51.100.0/24 --allow 192.168.0.3
-check "hp_allow: the two prefixes under rule 0" lines_equal \
-	"$(printf 'rule=0 192.168.0.3/32 value=1\nrule=0 198.51.100.0/24 value=1')" "$(allow_entries)"
+check "hp_allow: the two prefixes under rule 0's list 0" lines_equal \
+	"$(printf 'list=0 192.168.0.3/32 value=1\nlist=0 198.51.100.0/24 value=1')" "$(allow_entries)"
 check "hp_allow: raw key of 198.51.100.0/24 is {56, htonl(0), addr}" eval \
-	'map_dump hp_allow | grep -qF "{\"key\": {\"addr\": $(python3 -c "import socket, struct; print(struct.unpack(\"=I\", socket.inet_aton(\"198.51.100.0\"))[0])"), \"prefixlen\": 56, \"rule_id\": 0}, \"value\": 1}"'
-check "the entry has HP_FWF_ALLOWLIST" lines_equal \
-	"tcp 203.0.113.4:80 192.168.0.2:80 rule=0 ext=80-80 int=80-80 hairpin=0 flags=1" \
+	'map_dump hp_allow | grep -qF "{\"key\": {\"addr\": $(python3 -c "import socket, struct; print(struct.unpack(\"=I\", socket.inet_aton(\"198.51.100.0\"))[0])"), \"list_id\": 0, \"prefixlen\": 56}, \"value\": 1}"'
+check "the entry has HP_FWF_ALLOWLIST and list 0" lines_equal \
+	"tcp 203.0.113.4:80 192.168.0.2:80 rule=0 allow=0 hairpin=0 flags=1" \
 	"$(fwd_entries | grep '^tcp 203.0.113.4:80 ')"
 
 expect_ok "range with --allow and --hairpin external" \
@@ -27,10 +28,10 @@ expect_ok "range with --allow and --hairpin external" \
 check "every entry of the range has the flag" eval \
 	'[ "$(fwd_entries | grep -c "^udp 203\.0\.113\.4:500[0-2] .* rule=1 .*hairpin=1 flags=1$")" -eq 3 ]'
 expect_ok "no --allow: no flag" forward add tcp 203.0.113.4:443 192.168.0.2:443
-check "no --allow: flags=0, nothing in hp_allow for rule 2" eval \
-	'fwd_entries | grep -q "^tcp 203\.0\.113\.4:443 .* rule=2 .* flags=0$" && ! allow_entries | grep -q "^rule=2 "'
+check "no --allow: flags=0, nothing in hp_allow for rule 2 (lists 4, 5)" eval \
+	'grep -q "^tcp 203\.0\.113\.4:443 .* rule=2 .* flags=0$" <<<"$(fwd_entries)" && ! grep -qE "^list=[45] " <<<"$(allow_entries)"'
 expect_ok "--allow 0.0.0.0/0" forward add tcp 203.0.113.4:22 192.168.0.2:22 --allow 0.0.0.0/0
-check "0.0.0.0/0 is prefix length 32 + 0" eval 'allow_entries | grep -qx "rule=3 0.0.0.0/0 value=1"'
+check "0.0.0.0/0 is prefix length 32 + 0" eval 'grep -qx "list=6 0.0.0.0/0 value=1" <<<"$(allow_entries)"'
 
 hx forward list
 check "list: the allow list as a column" eval \
@@ -70,7 +71,7 @@ hx --json forward del tcp 203.0.113.4:80
 check "del --json counts the allow entries" eval \
 	'[ "$RC" -eq 0 ] && json_eval "j[\"allow_entries_deleted\"] == 2"'
 check "del: rule 0's prefixes gone, the others kept" lines_equal \
-	"$(printf 'rule=1 10.0.0.0/8 value=1\nrule=3 0.0.0.0/0 value=1')" "$(allow_entries)"
+	"$(printf 'list=2 10.0.0.0/8 value=1\nlist=6 0.0.0.0/0 value=1')" "$(allow_entries)"
 
 # A prefix left under a free id (a delete that died half way) is not
 # inherited by the next rule with that id.
@@ -78,10 +79,11 @@ check "del: rule 0's prefixes gone, the others kept" lines_equal \
 bpftool map update pinned "$PIN/maps/hp_allow" \
 	key $(hexb "struct.pack('=I', 32 + 12) + struct.pack('!I', 0) + $(ip4 172.16.0.0)") value 1 0 0 0
 expect_ok "add reusing rule 0, without --allow" forward add tcp 203.0.113.4:80 192.168.0.2:80
-check "the stale prefix of rule 0 is gone" eval '! allow_entries | grep -q "^rule=0 "'
+check "the stale prefix of rule 0 is gone" eval '! grep -qE "^list=[01] " <<<"$(allow_entries)"'
 
-# Fill hp_allow (4096) to one short of full with prefixes of an unused id:
-# the second --allow does not fit, and the first is taken out again.
+# Fill hp_allow (4096) to one short of full with prefixes of an unused list
+# id: the second --allow does not fit, and the first is taken out again
+# (and the rollback's reconcile removes the list no rule uses).
 batch=$CLI_TMP/fill
 python3 - "$PIN/maps/hp_allow" >"$batch" <<'EOF'
 import struct, sys
@@ -95,7 +97,7 @@ expect_fail "hp_allow full: the add fails and is rolled back" \
 	'^hairpin-xdp: cannot add the allow list of forward udp 203\.0\.113\.4:7000: hp_allow is full \(4096 entries\)$' \
 	forward add udp 203.0.113.4:7000 192.168.0.2:7000 --allow 192.0.2.0/25 --allow 192.0.2.128/25
 check "rolled back: no entry for port 7000, no prefix of 192.0.2.0" eval \
-	'! fwd_entries | grep -q "203\.0\.113\.4:7000 " && ! allow_entries | grep -q " 192\.0\.2\."'
+	'! grep -q "203\.0\.113\.4:7000 " <<<"$(fwd_entries)" && ! grep -q " 192\.0\.2\." <<<"$(allow_entries)"'
 expect_ok "with room for one prefix, one --allow fits" \
 	forward add udp 203.0.113.4:7000 192.168.0.2:7000 --allow 192.0.2.0/25
 

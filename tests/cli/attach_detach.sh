@@ -50,7 +50,7 @@ expect_ok "detach v0" detach v0
 check "detach v0 removed XDP, filter, clsact, link pin" eval 'no_trace v0 && [ ! -e "$PIN/links/v0_xdp" ]'
 check "detach v0 left d0 attached" eval 'has_xdp d0 && has_filter d0'
 check "hp_ifaces no longer has v0" eval \
-	'! bpftool map dump pinned "$PIN/maps/hp_ifaces" | grep -q "\"name\": \"v0\""'
+	'! grep -q "\"name\": \"v0\"" <<<"$(bpftool map dump pinned "$PIN/maps/hp_ifaces")"'
 expect_fail "detach v0 again fails" '^hairpin-xdp: v0: not attached$' detach v0
 
 # A clsact qdisc that was there before attach is not ours to remove.
@@ -77,7 +77,7 @@ hx attach d1
 in_ns ip link del d1
 expect_ok "detach of a deleted interface" detach d1
 check "deleted interface: link pin and map entry gone" eval \
-	'[ ! -e "$PIN/links/d1_xdp" ] && ! bpftool map dump pinned "$PIN/maps/hp_ifaces" | grep -q "\"name\": \"d1\""'
+	'[ ! -e "$PIN/links/d1_xdp" ] && ! grep -q "\"name\": \"d1\"" <<<"$(bpftool map dump pinned "$PIN/maps/hp_ifaces")"'
 
 # Dots in interface names (VLAN style) are escaped: bpffs allows none.
 veth_pair v0.7 v1.7
@@ -93,7 +93,7 @@ hx attach v0
 idx=$(in_ns ip -o link show dev v0 | cut -d: -f1)
 bpftool map delete pinned "$PIN/maps/hp_ifaces" key $idx 0 0 0
 check "stray: v0 attached without its hp_ifaces entry" eval \
-	'has_xdp v0 && ! bpftool map dump pinned "$PIN/maps/hp_ifaces" | grep -q "\"name\": \"v0\""'
+	'has_xdp v0 && ! grep -q "\"name\": \"v0\"" <<<"$(bpftool map dump pinned "$PIN/maps/hp_ifaces")"'
 
 # detach --all: nothing at all is left.
 hx --json detach --all

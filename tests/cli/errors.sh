@@ -25,7 +25,7 @@ before=$(snapshot)
 nsenter --net=/run/netns/"$NS" "$HAIRPIN_XDP" --bpffs "$tmpdir/pins" attach v0 >"$OUT" 2>"$ERR"
 RC=$?
 check "pin root not on bpffs: clear error" eval \
-	'[ "$RC" -ne 0 ] && [ "$(stderr_lines)" -eq 1 ] && grep -q "is not on a bpffs; mount one with: mount -t bpf bpf /sys/fs/bpf" "$ERR"'
+	'[ "$RC" -ne 0 ] && [ "$(stderr_lines)" -eq 1 ] && grep -q "is not on a bpffs; mount one with: mount -t bpf -o mode=0700 bpf /sys/fs/bpf" "$ERR"'
 check "pin root not on bpffs: nothing created" eval '[ -z "$(ls -A "$tmpdir")" ] && [ "$before" = "$(snapshot)" ]'
 HAIRPIN_XDP_BPFFS=$tmpdir nsenter --net=/run/netns/"$NS" "$HAIRPIN_XDP" stats >"$OUT" 2>"$ERR"
 check "HAIRPIN_XDP_BPFFS is honoured" eval 'grep -q "$tmpdir is not on a bpffs" "$ERR"'
@@ -37,14 +37,15 @@ expect_ok "attach v0" attach v0
 expect_fail "bad proto" "bad protocol 'sctp'" forward add sctp 203.0.113.4:80 192.168.0.2:80
 expect_fail "bad address (3 parts)" "'203.0.113' is not a dotted-quad" forward add tcp 203.0.113:80 192.168.0.2:80
 expect_fail "bad address (octet 256)" 'not a dotted-quad' forward add tcp 203.0.113.256:80 192.168.0.2:80
-expect_fail "bad address (name)" 'not a dotted-quad' forward add tcp localhost:80 192.168.0.2:80
+expect_fail "external interface that does not exist" '^hairpin-xdp: nope9: no such interface$' forward add tcp nope9:80 192.168.0.2:80
+expect_fail "internal side must be an address" 'not a dotted-quad' forward add tcp 203.0.113.4:80 localhost:80
 expect_fail "missing port" 'expected IPV4:PORT' forward add tcp 203.0.113.4 192.168.0.2:80
 expect_fail "port 0" 'port 0 is not a valid port' forward add tcp 203.0.113.4:0 192.168.0.2:80
 expect_fail "internal port 0" 'port 0' forward add tcp 203.0.113.4:80 192.168.0.2:0
 expect_fail "port 65536" 'bad port.*1-65535' forward add udp 203.0.113.4:65536 192.168.0.2:80
 expect_fail "port with sign" 'bad port' forward add udp 203.0.113.4:+80 192.168.0.2:80
 expect_fail "bad hairpin mode" "bad hairpin mode 'maybe'" forward add tcp 203.0.113.4:80 192.168.0.2:80 --hairpin maybe
-expect_fail "too few arguments" 'expected tcp\|udp EXT_IP:PORT\[-LAST\] INT_IP:PORT\[-LAST\]' forward add tcp 203.0.113.4:80
+expect_fail "too few arguments" 'expected tcp\|udp EXT:PORT\[-LAST\] INT_IP:PORT\[-LAST\]' forward add tcp 203.0.113.4:80
 expect_fail "unknown option" "unknown option '--frobnicate'" forward add tcp 203.0.113.4:80 192.168.0.2:80 --frobnicate
 expect_fail "unknown command, named once" "^hairpin-xdp: unknown command 'frob' \\(see hairpin-xdp --help\\)$" frob
 expect_fail "unknown forward command" "^hairpin-xdp: forward: unknown command 'frob' \\(see hairpin-xdp forward --help\\)$" forward frob

@@ -91,7 +91,7 @@ cli_setup() {
 	ALLERR=$CLI_TMP/all-stderr
 	: >"$ALLERR"
 	if ! mountpoint -q /sys/fs/bpf; then
-		mount -t bpf bpf /sys/fs/bpf || { echo "not ok - $1: cannot mount bpffs"; exit 0; }
+		mount -t bpf -o mode=0700 bpf /sys/fs/bpf || { echo "not ok - $1: cannot mount bpffs"; exit 0; }
 	fi
 	if [ ! -x "$HAIRPIN_XDP" ]; then
 		echo "not ok - $1: $HAIRPIN_XDP not built (make asan)"
@@ -168,30 +168,43 @@ def proto(v): return {6: "tcp", 17: "udp"}.get(v, "?")
 entries = [e.get("formatted", e) for e in json.load(sys.stdin)]
 '
 
-# "tcp 203.0.113.4:8000 192.168.0.2:9000 rule=0 ext=8000-8010 int=9000-9010
-# hairpin=0 flags=0" for each hp_forwards entry, by protocol, address, port.
+# "tcp 203.0.113.4:8000 192.168.0.2:9000 rule=0 allow=0 hairpin=0 flags=0"
+# for each hp_forwards entry, by protocol, address, port.
 fwd_entries() {
 	bpftool -j map dump pinned "$PIN/maps/hp_forwards" | python3 -c "$MAP_PY"'
 rows = []
 for e in entries:
     k, v = e["key"], e["value"]
     rows.append(((k["proto"], socket.ntohl(k["ext_addr"]), port(k["ext_port"])),
-        "%s %s:%d %s:%d rule=%d ext=%d-%d int=%d-%d hairpin=%d flags=%d" % (
+        "%s %s:%d %s:%d rule=%d allow=%d hairpin=%d flags=%d" % (
         proto(k["proto"]), ip(k["ext_addr"]), port(k["ext_port"]), ip(v["int_addr"]),
-        port(v["int_port"]), v["rule_id"], v["ext_port_first"], v["ext_port_last"],
-        v["int_port_first"], v["int_port_last"], v["hairpin"], v["flags"])))
+        port(v["int_port"]), v["rule_id"], v["allow_id"], v["hairpin"], v["flags"])))
 for _, line in sorted(rows):
     print(line)'
 }
 
-# "rule=1 198.51.100.0/24" for each hp_allow entry, by rule, address.
+# "0 tcp 203.0.113.4:8000-8010 192.168.0.2:9000-9010 hairpin=0 flags=1" for
+# each used hp_rules slot (flags: enum hp_rule_flags), by id.
+rule_slots() {
+	bpftool -j map dump pinned "$PIN/maps/hp_rules" | python3 -c "$MAP_PY"'
+for e in entries:
+    v = e["value"]
+    if not v["flags"] & 1:
+        continue
+    ext = "".join(chr(c) for c in v["ext_ifname"] if c) if v["flags"] & 2 else ip(v["ext_addr"])
+    print("%d %s %s:%d-%d %s:%d-%d hairpin=%d flags=%d" % (e["key"], proto(v["proto"]), ext,
+        v["ext_port_first"], v["ext_port_last"], ip(v["int_addr"]), v["int_port_first"],
+        v["int_port_last"], v["hairpin"], v["flags"]))'
+}
+
+# "list=2 198.51.100.0/24 value=1" for each hp_allow entry, by list id, address.
 allow_entries() {
 	bpftool -j map dump pinned "$PIN/maps/hp_allow" | python3 -c "$MAP_PY"'
 rows = []
 for e in entries:
     k = e["key"]
-    rows.append(((socket.ntohl(k["rule_id"]), socket.ntohl(k["addr"]), k["prefixlen"]),
-        "rule=%d %s/%d value=%d" % (socket.ntohl(k["rule_id"]), ip(k["addr"]),
+    rows.append(((socket.ntohl(k["list_id"]), socket.ntohl(k["addr"]), k["prefixlen"]),
+        "list=%d %s/%d value=%d" % (socket.ntohl(k["list_id"]), ip(k["addr"]),
         k["prefixlen"] - 32, e["value"])))
 for _, line in sorted(rows):
     print(line)'

@@ -18,9 +18,9 @@ entries() {
 	local p
 	for ((p = $3; p <= $4; p++)); do
 		if [ "$6" = "$7" ]; then
-			echo "$1 $2:$p $5:$6 rule=$8 ext=$3-$4 int=$6-$7 hairpin=0 flags=${9:-0}"
+			echo "$1 $2:$p $5:$6 rule=$8 allow=$((2 * $8)) hairpin=0 flags=${9:-0}"
 		else
-			echo "$1 $2:$p $5:$(($6 + p - $3)) rule=$8 ext=$3-$4 int=$6-$7 hairpin=0 flags=${9:-0}"
+			echo "$1 $2:$p $5:$(($6 + p - $3)) rule=$8 allow=$((2 * $8)) hairpin=0 flags=${9:-0}"
 		fi
 	done
 }
@@ -28,21 +28,25 @@ rule_entries() { fwd_entries | grep "^$1 $2:" || true; }
 
 # Port to port.
 expect_ok "range port to port" forward add tcp 203.0.113.4:8000-8010 192.168.0.2:9000-9010
-check "one entry per external port, int_port = its own, whole range in each" \
+check "one entry per external port, int_port = its own" \
 	lines_equal "$(entries tcp 203.0.113.4 8000 8010 192.168.0.2 9000 9010 0)" \
 	"$(rule_entries tcp 203.0.113.4)"
+check "hp_rules slot 0 holds the whole ranges" lines_equal \
+	"0 tcp 203.0.113.4:8000-8010 192.168.0.2:9000-9010 hairpin=0 flags=1" "$(rule_slots)"
 
 # A whole range onto one port.
 expect_ok "range onto one internal port" forward add udp 203.0.113.4:5000-5004 192.168.0.2:53
-check "every entry maps to port 53, int range 53-53" \
+check "every entry maps to port 53" \
 	lines_equal "$(entries udp 203.0.113.4 5000 5004 192.168.0.2 53 53 1)" \
 	"$(rule_entries udp 203.0.113.4)"
+check "hp_rules slot 1: the range onto one port (53-53)" eval \
+	'grep -qx "1 udp 203.0.113.4:5000-5004 192.168.0.2:53-53 hairpin=0 flags=1" <<<"$(rule_slots)"'
 
 # Single ports work as before: first == last.
 expect_ok "single port" forward add tcp 203.0.113.5:80 192.168.0.2:80
-check "single port: one entry, ext=80-80 int=80-80" \
-	lines_equal "tcp 203.0.113.5:80 192.168.0.2:80 rule=2 ext=80-80 int=80-80 hairpin=0 flags=0" \
-	"$(rule_entries tcp 203.0.113.5)"
+check "single port: one entry, slot 2 ext=80-80 int=80-80" eval \
+	'[ "$(rule_entries tcp 203.0.113.5)" = "tcp 203.0.113.5:80 192.168.0.2:80 rule=2 allow=4 hairpin=0 flags=0" ] &&
+	grep -qx "2 tcp 203.0.113.5:80-80 192.168.0.2:80-80 hairpin=0 flags=1" <<<"$(rule_slots)"'
 expect_ok "same range, other protocol" forward add udp 203.0.113.4:8000-8010 192.168.0.3:8000-8010
 expect_ok "same ports, other address" forward add tcp 203.0.113.6:8000-8010 192.168.0.3:80
 check "11 + 5 + 1 + 11 + 11 entries in all" eval '[ "$(fwd_entries | wc -l)" -eq 39 ]'
@@ -60,7 +64,7 @@ check "list: 5 rules and the header" eval '[ "$(wc -l <"$OUT")" -eq 6 ]'
 hx forward list --json
 check "list --json: valid" json_valid
 check "list --json: the range rule" json_eval \
-	"j[0] == {'rule_id': 0, 'proto': 'tcp', 'external': '203.0.113.4:8000-8010', 'internal': '192.168.0.2:9000-9010', 'ports': 11, 'hairpin': 'internal', 'allow': None, 'packets': 0, 'bytes': 0, 'sessions': 0}"
+	"j[0] == {'rule_id': 0, 'proto': 'tcp', 'external': '203.0.113.4:8000-8010', 'internal': '192.168.0.2:9000-9010', 'ports': 11, 'hairpin': 'internal', 'allow': None, 'packets': 0, 'bytes': 0, 'sessions': 0, 'active': True, 'inactive_reason': None}"
 check "list --json: onto one port, and the single port" json_eval \
 	"(j[1]['external'], j[1]['internal'], j[1]['ports']) == ('203.0.113.4:5000-5004', '192.168.0.2:53', 5) and (j[2]['external'], j[2]['ports']) == ('203.0.113.5:80', 1)"
 
@@ -93,7 +97,7 @@ expect_fail "bad internal range" "bad port range in '192\.168\.0\.2:9-x'" \
 expect_fail "overlap at the start of the existing range" \
 	'^hairpin-xdp: forward tcp 203\.0\.113\.4:8005-8020 overlaps forward tcp 203\.0\.113\.4:8000-8010 \(port 8005\)$' \
 	forward add tcp 203.0.113.4:8005-8020 192.168.0.2:9000
-check "overlap: none of 8011-8020 inserted" eval '! fwd_entries | grep -qE "^tcp 203\.0\.113\.4:80(1[1-9]|20) "'
+check "overlap: none of 8011-8020 inserted" eval '! grep -qE "^tcp 203\.0\.113\.4:80(1[1-9]|20) " <<<"$(fwd_entries)"'
 expect_fail "overlap at the end of the new range" \
 	'overlaps forward tcp 203\.0\.113\.4:8000-8010 \(port 8000\)$' \
 	forward add tcp 203.0.113.4:7990-8000 192.168.0.2:9000
@@ -129,7 +133,7 @@ session 198.51.100.7 203.0.113.4 4000 8003 6 198.51.100.7 192.168.0.2 4000 9003 
 session 198.51.100.7 203.0.113.4 4000 5001 17 198.51.100.7 192.168.0.2 4000 53 3 0 1 1
 hx --json forward del tcp 203.0.113.4:8000-8010
 check "del of the whole range: JSON" eval \
-	'[ "$RC" -eq 0 ] && json_valid && json_eval "j == {\"rule_id\": 0, \"session_entries_deleted\": 1, \"allow_entries_deleted\": 0}"'
+	'[ "$RC" -eq 0 ] && json_valid && json_eval "j == {\"rule_id\": 0, \"sessions_deleted\": 1, \"allow_entries_deleted\": 0}"'
 check "del: all 11 entries gone, the udp rule on the same ports kept" eval \
 	'[ -z "$(rule_entries tcp 203.0.113.4)" ] && [ "$(fwd_entries | grep -c "^udp 203\.0\.113\.4:80")" -eq 11 ]'
 hx sessions --json

@@ -28,7 +28,7 @@ check "forward list: udp rule, hairpin external" eval \
 hx forward list --json
 check "forward list --json: valid" json_valid
 check "forward list --json: two rules with fields" json_eval \
-	"len(j) == 2 and j[0] == {'rule_id': 0, 'proto': 'tcp', 'external': '203.0.113.4:80', 'internal': '192.168.0.2:80', 'ports': 1, 'hairpin': 'internal', 'allow': None, 'packets': 7 * $ncpu, 'bytes': 700 * $ncpu, 'sessions': $ncpu}"
+	"len(j) == 2 and j[0] == {'rule_id': 0, 'proto': 'tcp', 'external': '203.0.113.4:80', 'internal': '192.168.0.2:80', 'ports': 1, 'hairpin': 'internal', 'allow': None, 'packets': 7 * $ncpu, 'bytes': 700 * $ncpu, 'sessions': $ncpu, 'active': True, 'inactive_reason': None}"
 
 # Sessions: one hairpin TCP flow (two entries) of rule 0, one UDP flow of rule 1.
 session 192.168.0.3 203.0.113.4 1025 80 6 192.168.0.1 192.168.0.2 61000 80 1 6 0 5
@@ -90,24 +90,24 @@ hx config
 check "config: defaults" eval 'grep -qE "^fast-path +on$" "$OUT" && grep -qE "^snat-ports +61000-65535$" "$OUT" && grep -qE "^tcp-established +7440s$" "$OUT"'
 expect_ok "config --fast-path off" config --fast-path off
 check "hp_config flags has HP_CF_NO_FAST_PATH" eval \
-	'bpftool map dump pinned "$PIN/maps/hp_config" | grep -q "\"flags\": 1"'
+	'grep -q "\"flags\": 1" <<<"$(bpftool map dump pinned "$PIN/maps/hp_config")"'
 hx config --json
 check "config --json: fast_path false" eval 'json_valid && json_eval "j[\"fast_path\"] is False and j[\"timeouts\"][\"udp\"] == 120"'
 expect_ok "config --fast-path on --timeout udp=60 --timeout udp-oneway=100" \
 	config --fast-path on --timeout udp=60 --timeout udp-oneway=100
 check "config: fast path back on, udp timeouts 60 and 100" eval \
-	'bpftool map dump pinned "$PIN/maps/hp_config" | grep -q "\"flags\": 0" &&
+	'grep -q "\"flags\": 0" <<<"$(bpftool map dump pinned "$PIN/maps/hp_config")" &&
 	grep -qE "^udp +60s$" "$OUT" && grep -qE "^udp-oneway +100s$" "$OUT"'
 expect_ok "config --nexthop-cache off" config --nexthop-cache off
 check "hp_config flags has HP_CF_NO_NEXTHOP_CACHE only" eval \
-	'bpftool map dump pinned "$PIN/maps/hp_config" | grep -q "\"flags\": 2" &&
+	'grep -q "\"flags\": 2" <<<"$(bpftool map dump pinned "$PIN/maps/hp_config")" &&
 	grep -qE "^nexthop-cache +off$" "$OUT" && grep -qE "^fast-path +on$" "$OUT"'
 hx config --json
 check "config --json: nexthop_cache false, fast_path true" eval \
 	'json_valid && json_eval "j[\"nexthop_cache\"] is False and j[\"fast_path\"] is True"'
 expect_ok "config --nexthop-cache on" config --nexthop-cache on
 check "config: next-hop cache back on" eval \
-	'bpftool map dump pinned "$PIN/maps/hp_config" | grep -q "\"flags\": 0"'
+	'grep -q "\"flags\": 0" <<<"$(bpftool map dump pinned "$PIN/maps/hp_config")"'
 hx sessions
 check "sessions: remaining timeout follows the config (udp-oneway 100)" \
 	idle_left "^udp udp .* rule=1 " 100 10
@@ -124,7 +124,7 @@ hx config --json
 check "load options applied to hp_config" json_eval \
 	"(j['snat_port_lo'], j['snat_port_hi'], j['max_sessions'], j['fast_path'], j['timeouts']['tcp-established']) == (20000, 20999, 1000, False, 600)"
 check "--max-sessions sizes hp_sessions (2 entries per session)" eval \
-	'bpftool map show pinned "$PIN/maps/hp_sessions" | grep -q "max_entries 2000"'
+	'grep -q "max_entries 2000" <<<"$(bpftool map show pinned "$PIN/maps/hp_sessions")"'
 expect_ok "attach again with the same options" attach v0 --snat-ports 20000-20999 --max-sessions 1000
 expect_ok "detach --all" detach --all
 

@@ -74,5 +74,7 @@ if ! mountpoint -q /sys/fs/bpf 2>/dev/null; then
 		exit 1
 	fi
 	mkdir -p /sys/fs/bpf
-	mount -t bpf bpf /sys/fs/bpf
+	# 0700: with the kernel's default (1777) any local user could create
+	# the pin root first (user/pins.c refuses one that is not ours).
+	mount -t bpf -o mode=0700 bpf /sys/fs/bpf
 fi

@@ -227,10 +227,7 @@ bool fx_add_rule(struct fx *fx, __u32 rule_id, const struct rule_def *r)
 		.hairpin = r->hairpin,
 		.flags = r->flags,
 		.rule_id = rule_id,
-		.ext_port_first = r->ext_first,
-		.ext_port_last = ext_last,
-		.int_port_first = r->int_first,
-		.int_port_last = int_last,
+		.allow_id = HP_ALLOW_ID(rule_id, 0),
 	};
 
 	for (__u32 p = r->ext_first; p <= ext_last; p++) {
@@ -254,7 +251,7 @@ bool fx_add_rule(struct fx *fx, __u32 rule_id, const struct rule_def *r)
 bool fx_allow(struct fx *fx, __u32 rule_id, __u32 addr, __u8 plen)
 {
 	struct hp_allow_key k = { .prefixlen = 32u + plen,
-				  .rule_id = htonl(rule_id),
+				  .list_id = htonl(HP_ALLOW_ID(rule_id, 0)),
 				  .addr = htonl(addr) };
 	__u32 one = 1;
 

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "hairpin.skel.h"
+#include "attach.h"
+#include "config.h"
+#include "log.h"
+#include "maps.h"
+#include "pins.h"
+
+/* The configuration of a fresh load: defaults overridden by what was given. */
+void attach_initial_config(const struct attach_opts *o, struct hp_config *cfg)
+{
+	config_defaults(cfg);
+	if (o->snat_set) {
+		cfg->snat_port_lo = o->given.snat_port_lo;
+		cfg->snat_port_hi = o->given.snat_port_hi;
+	}
+	if (o->max_set)
+		cfg->max_sessions = o->given.max_sessions;
+	cfg->flags = o->given.flags;
+	config_merge_timeouts(cfg, &o->given);
+}
+
+/*
+ * On a loaded instance the load-time options cannot change (the tables are
+ * sized, live sessions use the port range). Refuse a mismatch rather than
+ * let the user believe it applied; runtime settings point to `config`.
+ */
+int attach_check_loaded(const struct hp_maps *m, const struct attach_opts *o)
+{
+	struct hp_config cur;
+
+	if (config_read(m, &cur))
+		return -1;
+	if (o->snat_set && (cur.snat_port_lo != o->given.snat_port_lo ||
+			    cur.snat_port_hi != o->given.snat_port_hi))
+		return errorf("already loaded with --snat-ports %u-%u: it applies on first "
+			      "load only (detach --all, then attach)",
+			      cur.snat_port_lo, cur.snat_port_hi);
+	if (o->max_set && cur.max_sessions != o->given.max_sessions)
+		return errorf("already loaded with --max-sessions %u: it applies on first "
+			      "load only (detach --all, then attach)", cur.max_sessions);
+	if ((o->given.flags & HP_CF_NO_FAST_PATH) && !(cur.flags & HP_CF_NO_FAST_PATH))
+		return errorf("already loaded with the fast path on; change it with: "
+			      "hairpin-xdp config --fast-path off");
+	for (size_t i = 0; i < timeout_names_count; i++) {
+		const struct timeout_name *t = &timeout_names[i];
+		__u32 want = config_timeout_val(&o->given, t);
+		__u32 have = config_timeout_val(&cur, t);
+
+		if (want && want != have)
+			return errorf("already loaded with timeout %s=%u; change it with: "
+				      "hairpin-xdp config --timeout %s=%u",
+				      t->name, have, t->name, want);
+	}
+	return 0;
+}
+
+static int pin_prog(struct bpf_program *prog, const char *rel)
+{
+	char path[PATH_MAX];
+	int err;
+
+	if (pin_path(path, sizeof(path), "%s", rel))
+		return -1;
+	err = bpf_program__pin(prog, path);
+	if (err)
+		return errorf("cannot pin program at %s: %s", path, strerror(-err));
+	return 0;
+}
+
+/*
+ * Open, size, load and pin. libbpf pins the maps at load (pin_root_path);
+ * the XDP program is pinned last because its pin is what "loaded" means.
+ */
+static int load_and_pin(const struct attach_opts *o)
+{
+	char maps_dir[PATH_MAX];
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = maps_dir);
+	struct hp_meta meta = { .layout = HP_LAYOUT_VERSION };
+	struct hp_config cfg;
+	struct hairpin *skel;
+	__u32 entries, egress_entries, key = 0;
+	int err = -1;
+
+	if (pin_path(maps_dir, sizeof(maps_dir), PIN_MAPS))
+		return -1;
+	attach_initial_config(o, &cfg);
+	entries = cfg.max_sessions * HP_ENTRIES_PER_SESSION;
+	egress_entries = cfg.max_sessions * HP_EGRESS_ENTRIES_PER_SESSION;
+
+	skel = hairpin__open_opts(&open_opts);
+	if (!skel)
+		return errorf("cannot open the BPF object: %s", strerror(errno));
+	if (bpf_map__set_max_entries(skel->maps.hp_sessions, entries) ||
+	    bpf_map__set_max_entries(skel->maps.hp_egress, egress_entries)) {
+		errorf("cannot size the session tables: %s", strerror(errno));
+		goto out;
+	}
+	err = hairpin__load(skel);
+	if (err) {
+		errorf("cannot load the BPF programs: %s (run with -v for libbpf's log)",
+		       strerror(-err));
+		goto out;
+	}
+	err = bpf_map_update_elem(bpf_map__fd(skel->maps.hp_config), &key, &cfg, BPF_ANY);
+	if (err) {
+		errorf("cannot write hp_config: %s", strerror(errno));
+		goto out;
+	}
+	err = bpf_map_update_elem(bpf_map__fd(skel->maps.hp_meta), &key, &meta, BPF_ANY);
+	if (err) {
+		errorf("cannot write hp_meta: %s", strerror(errno));
+		goto out;
+	}
+	err = pin_prog(skel->progs.tc_egress, PIN_PROG_TC);
+	if (!err)
+		err = pin_prog(skel->progs.xdp_ingress, PIN_PROG_XDP);
+	pr_debug("loaded: %u session entries, snat ports %u-%u", entries,
+		 cfg.snat_port_lo, cfg.snat_port_hi);
+out:
+	hairpin__destroy(skel);
+	return err ? -1 : 0;
+}
+
+static int prog_open(const char *rel)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (pin_path(path, sizeof(path), "%s", rel))
+		return -1;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return errorf("cannot open program %s: %s", path, strerror(errno));
+	return fd;
+}
+
+static bool any_iface_attached(const struct hp_maps *m)
+{
+	__u32 key;
+
+	return m->ifaces >= 0 && !bpf_map_get_next_key(m->ifaces, NULL, &key);
+}
+
+int attach_resolve(struct attach_result *res, char **names, int n, enum xdp_mode mode)
+{
+	for (int i = 0; i < n; i++) {
+		for (int j = 0; j < i; j++)
+			if (!strcmp(names[i], names[j]))
+				res[i].duplicate = true;
+		if (iface_lookup(names[i], &res[i].info))
+			return -1;
+		res[i].mode = mode;
+	}
+	return 0;
+}
+
+static int attach_all(struct attach_result *res, int n, const struct hp_maps *m)
+{
+	int xdp_fd = -1, tc_fd = -1, err = -1;
+	char rel[PATH_MAX];
+
+	xdp_fd = prog_open(PIN_PROG_XDP);
+	tc_fd = prog_open(PIN_PROG_TC);
+	if (xdp_fd < 0 || tc_fd < 0)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		struct attach_result *r = &res[i];
+		struct hp_iface rec;
+
+		if (r->duplicate)
+			continue;
+		if (iface_link_rel(rel, sizeof(rel), r->info.name))
+			goto out;
+		if (pin_exists(rel)) {
+			r->already = true;
+			if (!bpf_map_lookup_elem(m->ifaces, &r->info.ifindex, &rec))
+				r->generic = rec.flags & HP_IFF_XDP_GENERIC;
+			continue;
+		}
+		if (iface_attach(&r->info, xdp_fd, tc_fd, r->mode, m, &r->fell_back))
+			goto out;
+		r->attached = true;
+		r->generic = r->mode == XDP_MODE_GENERIC || r->fell_back;
+	}
+	err = 0;
+out:
+	if (xdp_fd >= 0)
+		close(xdp_fd);
+	if (tc_fd >= 0)
+		close(tc_fd);
+	return err;
+}
+
+void attach_undo(struct attach_result *res, int n, const struct hp_maps *m)
+{
+	for (int i = n - 1; i >= 0; i--) {
+		struct hp_iface rec = { .flags = 0 };
+
+		if (!res[i].attached)
+			continue;
+		if (bpf_map_lookup_elem(m->ifaces, &res[i].info.ifindex, &rec))
+			snprintf(rec.name, sizeof(rec.name), "%s", res[i].info.name);
+		iface_detach(m, res[i].info.ifindex, &rec);
+	}
+}
+
+int attach_ifaces(const struct attach_opts *o, struct attach_result *res, int n,
+		  bool root_existed, bool *loaded, struct hp_maps *m)
+{
+	*loaded = false;
+	if (!pins_loaded()) {
+		*loaded = true; /* from here on, a failure removes what it made */
+		if (pins_make_dirs() || load_and_pin(o))
+			goto undo;
+	}
+	if (maps_open(m))
+		goto undo;
+	if (!*loaded && attach_check_loaded(m, o))
+		goto err;
+	if (attach_all(res, n, m))
+		goto undo;
+	return 0;
+
+undo:
+	attach_undo(res, n, m);
+	if (*loaded && !any_iface_attached(m)) {
+		maps_close(m);
+		pins_remove_all(!root_existed);
+	}
+err:
+	maps_close(m);
+	return -1;
+}
