@@ -15,5 +15,6 @@ extern const struct command cmd_forward_list;
 extern const struct command cmd_sessions;
 extern const struct command cmd_stats;
 extern const struct command cmd_config;
+extern const struct command cmd_import;
 
 #endif /* HP_USER_CMD_H */

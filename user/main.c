@@ -16,6 +16,7 @@ static const struct command *const commands[] = {
 	&cmd_sessions,
 	&cmd_stats,
 	&cmd_config,
+	&cmd_import,
 	NULL,
 };
 
