@@ -249,7 +249,7 @@ STRIP       ?= $(CROSS_COMPILE)strip
 
 deb: $(BUILD)/hairpin-xdp
 	rm -rf $(DEB_STAGE) $(BUILD)/hairpin-xdp_*.deb
-	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(DEB_STAGE)/root PREFIX=/usr \
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_STAGE))/root PREFIX=/usr \
 		SYSTEMDUNITDIR=/lib/systemd/system BUILD=$(BUILD)
 	$(STRIP) --strip-unneeded --remove-section=.comment --remove-section=.note \
 		$(DEB_STAGE)/root/usr/sbin/hairpin-xdp

@@ -47,6 +47,7 @@ check "makefile: installs the loader in PREFIX/sbin" test -x "$dest/usr/sbin/hai
 check "makefile: installs the man page in PREFIX/share/man/man8" test -f "$dest/usr/share/man/man8/hairpin-xdp.8"
 check "makefile: installs the systemd unit in PREFIX/lib/systemd/system" \
 	test -f "$dest/usr/lib/systemd/system/hairpin-xdp.service"
+# shellcheck disable=SC2016 # $DAEMON_OPTS is the unit's, literal
 check "makefile: the unit runs PREFIX/sbin/hairpin-xdp with /etc's config" \
 	grep -qx 'ExecStart=/usr/sbin/hairpin-xdp daemon --config /etc/hairpin-xdp/hairpin-xdp.conf $DAEMON_OPTS' \
 	"$dest/usr/lib/systemd/system/hairpin-xdp.service"
