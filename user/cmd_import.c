@@ -42,12 +42,22 @@ struct import_opts {
 	const char *network; /* --network FILE */
 };
 
+/* A forward printed already: one forward per public port. */
+struct taken {
+	char ext[64]; /* the interface or src_dip */
+	bool tcp, udp;
+	unsigned int lo, hi;
+	const struct uci_section *s;
+};
+
 struct import {
 	const struct import_opts *o;
 	struct uci_file fw, net; /* net: no sections when there is no network file */
 	const char *net_path;	 /* the network file read, or NULL */
 	struct devs attach;	 /* every interface the forwards need, in order */
 	struct devs lost_zones;	 /* zones of forwards whose devices were not found */
+	struct taken *taken;	 /* the forwards printed so far */
+	size_t n_taken;
 	char why[256];		 /* why the section at hand is skipped */
 	unsigned int n_redirects, n_skipped, n_forwards;
 };
@@ -378,6 +388,12 @@ static int check_section(struct import *im, const struct uci_section *s, struct 
 
 /* ---- output ---- */
 
+/* The public address of statement @i: src_dip, or the @i-th interface. */
+static const char *ext_name(const struct forward *f, const struct devs *ext, int i)
+{
+	return f->src_dip[0] ? f->src_dip : ext->name[i];
+}
+
 static void print_ports(FILE *out, unsigned int lo, unsigned int hi)
 {
 	fprintf(out, hi != lo ? "%u-%u" : "%u", lo, hi);
@@ -392,7 +408,7 @@ static void print_forward(FILE *out, const struct forward *f, const struct devs 
 			continue;
 		for (int i = 0; i < (f->src_dip[0] ? 1 : ext->n); i++) {
 			fprintf(out, "%sforward %s %s:", prefix, p ? "udp" : "tcp",
-				f->src_dip[0] ? f->src_dip : ext->name[i]);
+				ext_name(f, ext, i));
 			print_ports(out, f->ext_lo, f->ext_hi);
 			fprintf(out, " %s:", f->dest_ip);
 			print_ports(out, f->int_lo, f->int_hi);
@@ -404,15 +420,66 @@ static void print_forward(FILE *out, const struct forward *f, const struct devs 
 }
 
 /* "'Web server' (@redirect[0], FILE:12)": how the user finds it again. */
-static void print_label(FILE *out, const struct import *im, const struct uci_section *s)
+static void label(char *buf, size_t len, const struct import *im, const struct uci_section *s)
 {
 	const char *name = uci_get(s, "name");
 
 	if (!name)
 		name = s->name;
 	if (name)
-		fprintf(out, "'%s' (", name);
-	fprintf(out, "@redirect[%u], %s:%u%s", s->index, im->fw.path, s->line, name ? ")" : "");
+		snprintf(buf, len, "'%s' (@redirect[%u], %s:%u)", name, s->index, im->fw.path, s->line);
+	else
+		snprintf(buf, len, "@redirect[%u] (%s:%u)", s->index, im->fw.path, s->line);
+}
+
+static void print_label(FILE *out, const struct import *im, const struct uci_section *s)
+{
+	char buf[512];
+
+	label(buf, sizeof(buf), im, s);
+	fputs(buf, out);
+}
+
+/*
+ * fw4 can tell two redirects of one port apart by src_ip; a forward owns
+ * its public port. The second such redirect is skipped.
+ */
+static int check_taken(struct import *im, const struct forward *f, const struct devs *ext)
+{
+	char other[512];
+
+	for (size_t t = 0; t < im->n_taken; t++) {
+		const struct taken *k = &im->taken[t];
+
+		if (!((f->tcp && k->tcp) || (f->udp && k->udp)) || f->ext_hi < k->lo ||
+		    f->ext_lo > k->hi)
+			continue;
+		for (int i = 0; i < (f->src_dip[0] ? 1 : ext->n); i++) {
+			if (strcmp(k->ext, ext_name(f, ext, i)))
+				continue;
+			label(other, sizeof(other), im, k->s);
+			return skip(im, "%s %s:%u is forwarded already, by %s (one forward per "
+				    "public port)", f->tcp && k->tcp ? "tcp" : "udp", k->ext,
+				    f->ext_lo > k->lo ? f->ext_lo : k->lo, other);
+		}
+	}
+	return 0;
+}
+
+static void take(struct import *im, const struct uci_section *s, const struct forward *f,
+		 const struct devs *ext)
+{
+	for (int i = 0; i < (f->src_dip[0] ? 1 : ext->n); i++) {
+		struct taken *t = realloc(im->taken, (im->n_taken + 1) * sizeof(*t));
+
+		if (!t)
+			return;
+		im->taken = t;
+		t = &im->taken[im->n_taken++];
+		*t = (struct taken){ .tcp = f->tcp, .udp = f->udp, .lo = f->ext_lo, .hi = f->ext_hi,
+				     .s = s };
+		snprintf(t->ext, sizeof(t->ext), "%s", ext_name(f, ext, i));
+	}
 }
 
 /*
@@ -436,46 +503,57 @@ static int public_devices(struct import *im, const struct uci_section *s,
 		    zone, im->net_path ? "" : " (no network file: --network FILE)");
 }
 
-static void convert(struct import *im, const struct uci_section *s, FILE *out)
+static void print_skipped(FILE *out, const struct import *im, const struct uci_section *s,
+			  const char *why, const char *more)
 {
-	const char *enabled = uci_get(s, "enabled"), *dest = uci_get(s, "dest");
-	bool disabled = enabled && !strcmp(enabled, "0");
-	struct forward f = { 0 };
-	struct devs ext = { 0 }, lan = { 0 };
-
-	im->n_redirects++;
-	fputc('\n', out);
-	if (check_section(im, s, &f) || public_devices(im, s, &f, &ext)) {
-		im->n_skipped++;
-		fputs("# skipped: ", out);
-		print_label(out, im, s);
-		fprintf(out, ": %s%s\n", im->why, disabled ? " (and it is disabled)" : "");
-		goto out;
-	}
-	if (disabled) {
-		im->n_skipped++;
-		fputs("# skipped: ", out);
-		print_label(out, im, s);
-		fputs(": disabled (enabled '0'); as a forward it would be:\n", out);
-		print_forward(out, &f, &ext, "# ");
-		goto out;
-	}
-	fputs("# ", out);
+	fputs("# skipped: ", out);
 	print_label(out, im, s);
-	fprintf(out, "\n%s", f.notes);
-	print_forward(out, &f, &ext, "");
-	im->n_forwards++;
-	for (int i = 0; i < ext.n; i++)
-		devs_add(&im->attach, ext.name[i]);
+	fprintf(out, ": %s%s\n", why, more);
+}
+
+/* The interfaces to attach: the public ones, and the destination zone's. */
+static void add_interfaces(struct import *im, const char *dest, const struct devs *ext)
+{
+	struct devs lan = { 0 };
+
+	for (int i = 0; i < ext->n; i++)
+		devs_add(&im->attach, ext->name[i]);
 	if (dest)
 		zone_devices(im, dest, &lan);
 	if (dest && !lan.n)
 		devs_add(&im->lost_zones, dest);
 	for (int i = 0; i < lan.n; i++)
 		devs_add(&im->attach, lan.name[i]);
-out:
-	devs_free(&ext);
 	devs_free(&lan);
+}
+
+static void convert(struct import *im, const struct uci_section *s, FILE *out)
+{
+	const char *enabled = uci_get(s, "enabled");
+	bool disabled = enabled && !strcmp(enabled, "0");
+	struct forward f = { 0 };
+	struct devs ext = { 0 };
+
+	im->n_redirects++;
+	fputc('\n', out);
+	if (check_section(im, s, &f) || public_devices(im, s, &f, &ext) ||
+	    (!disabled && check_taken(im, &f, &ext))) {
+		im->n_skipped++;
+		print_skipped(out, im, s, im->why, disabled ? " (and it is disabled)" : "");
+	} else if (disabled) {
+		im->n_skipped++;
+		print_skipped(out, im, s, "disabled (enabled '0')", "; as a forward it would be:");
+		print_forward(out, &f, &ext, "# ");
+	} else {
+		fputs("# ", out);
+		print_label(out, im, s);
+		fprintf(out, "\n%s", f.notes);
+		print_forward(out, &f, &ext, "");
+		im->n_forwards++;
+		take(im, s, &f, &ext);
+		add_interfaces(im, uci_get(s, "dest"), &ext);
+	}
+	devs_free(&ext);
 }
 
 static void print_header(FILE *out, const struct import *im)
@@ -561,6 +639,7 @@ out:
 	free(body);
 	devs_free(&im.attach);
 	devs_free(&im.lost_zones);
+	free(im.taken);
 	uci_free(&im.fw);
 	uci_free(&im.net);
 	return err;
