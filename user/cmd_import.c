@@ -15,7 +15,6 @@
  * names the WAN interface with --wan.
  */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -154,7 +153,6 @@ static const char *network_device(const struct import *im, const char *name, cha
 struct zone_walk {
 	const struct import *im;
 	struct devs *out;
-	int unknown;
 };
 
 static int add_network(const char *network, void *arg)
@@ -163,10 +161,9 @@ static int add_network(const char *network, void *arg)
 	char buf[64];
 	const char *dev = network_device(w->im, network, buf, sizeof(buf), 0);
 
+	/* A network without a device this import can find adds none. */
 	if (dev)
 		devs_add(w->out, dev);
-	else
-		w->unknown++;
 	return 0;
 }
 
