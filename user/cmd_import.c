@@ -348,7 +348,7 @@ static int check_reflection(struct import *im, const struct uci_section *s, stru
 	else if (src && strcmp(src, "internal"))
 		return skip(im, "reflection_src '%s': expected internal or external", src);
 	if (f->hairpin && !strcmp(f->hairpin, "off") && src)
-		note(f, "reflection_src has no effect with reflection '0'");
+		note(f, "reflection_src has no effect with reflection off");
 	if (uci_get(s, "reflection_zone"))
 		note(f, "reflection_zone not carried over: hairpin applies on every attached LAN link");
 	return 0;
@@ -421,7 +421,7 @@ static void label(char *buf, size_t len, const struct import *im, const struct u
 {
 	const char *name = uci_get(s, "name");
 
-	if (!name)
+	if (!name || !*name)
 		name = s->name;
 	if (name)
 		snprintf(buf, len, "'%s' (@redirect[%u], %s:%u)", name, s->index, im->fw.path, s->line);
