@@ -231,8 +231,8 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	! cmp -s packaging/hairpin-xdp.conf $(DESTDIR)$(CONF) || rm -f $(DESTDIR)$(CONF)
 	! cmp -s packaging/hairpin-xdp.default $(DESTDIR)$(DEFAULTS) || rm -f $(DESTDIR)$(DEFAULTS)
-	-rmdir $(DESTDIR)$(SYSCONFDIR)/hairpin-xdp $(DESTDIR)$(INITDIR) $(DESTDIR)$(DOCDIR)/examples \
-		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR)/hairpin-xdp 2>/dev/null
+	rmdir $(DESTDIR)$(SYSCONFDIR)/hairpin-xdp $(DESTDIR)$(INITDIR) $(DESTDIR)$(DOCDIR)/examples \
+		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR)/hairpin-xdp 2>/dev/null || true
 .PHONY: man install uninstall
 
 # ---- Debian package ----
