@@ -68,9 +68,8 @@ run_exec() {
 	shift
 	: >"$tmp/calls"
 	while IFS= read -r line; do
-		line=${line//\$MAINPID/$MAINPID}
 		line=${line//\$\$/\$}
-		env "$@" sh -c "exec $line" || { rc=$?; break; }
+		env MAINPID="$MAINPID" "$@" sh -c "exec $line" || { rc=$?; break; }
 	done < <(unit_get "$key")
 	return $rc
 }

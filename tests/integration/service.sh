@@ -75,8 +75,7 @@ run_unit() {
 	local key=$1 line
 	shift
 	while IFS= read -r line; do
-		line=${line//\$MAINPID/$DAEMON}
-		env "$@" nsenter --net="/run/netns/$PFX-router" -- sh -c "exec $line" >&2 || return 1
+		env MAINPID="$DAEMON" "$@" nsenter --net="/run/netns/$PFX-router" -- sh -c "exec $line" >&2 || return 1
 	done < <(unit_cmds "$key")
 }
 
