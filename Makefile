@@ -6,7 +6,9 @@
 # make deps       install the Debian packages the build and the tests need
 # make demo       the NAT loopback story in network namespaces (demo/run)
 # make man        docs/hairpin-xdp.8 from docs/hairpin-xdp.8.rst (needs rst2man)
-# make install    the loader and its files under $(DESTDIR)$(PREFIX); make uninstall
+# make install    the loader, man page, systemd unit, OpenWrt init script, bash
+#                 completion and config files under $(DESTDIR)$(PREFIX); make uninstall
+# make deb        build/hairpin-xdp_VERSION_ARCH.deb (Debian 12)
 #
 # Cross builds, the usual ways (the BPF object is the same on every build host):
 #   make CROSS_COMPILE=aarch64-linux-gnu-
@@ -183,18 +185,93 @@ man:
 
 PREFIX  ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
-MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+MANDIR  ?= $(DATADIR)/man
+DOCDIR  ?= $(DATADIR)/doc/hairpin-xdp
+# /etc for a system install (PREFIX=/usr), else under the prefix.
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+# systemd reads units from /usr/local/lib/systemd/system too; Debian 12's
+# packages install them in /lib/systemd/system (make deb).
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+# The OpenWrt procd script is kept with the data files; an OpenWrt build
+# installs it with INITDIR=/etc/init.d.
+INITDIR ?= $(DATADIR)/hairpin-xdp/openwrt
 INSTALL ?= install
 
-INSTALLED := $(SBINDIR)/hairpin-xdp $(MANDIR)/man8/hairpin-xdp.8
+CONF     := $(SYSCONFDIR)/hairpin-xdp/hairpin-xdp.conf
+DEFAULTS := $(SYSCONFDIR)/default/hairpin-xdp
 
+INSTALLED := $(SBINDIR)/hairpin-xdp $(MANDIR)/man8/hairpin-xdp.8 \
+	$(SYSTEMDUNITDIR)/hairpin-xdp.service $(INITDIR)/hairpin-xdp \
+	$(BASHCOMPDIR)/hairpin-xdp $(DOCDIR)/examples/hairpin-xdp.conf
+
+# The unit and the init script name the installed paths: made at install
+# time, for the PREFIX of that install.
+SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@CONFIG@|$(CONF)|g' -e 's|@DEFAULTS@|$(DEFAULTS)|g'
+SUBST_INIT = sed -e 's|^PROG=.*|PROG=$(SBINDIR)/hairpin-xdp|' -e 's|^CONF=.*|CONF=$(CONF)|' \
+	-e 's|^DEFAULTS=.*|DEFAULTS=$(DEFAULTS)|'
+
+# The config file and the service defaults are the admin's: installed only
+# where there are none yet, removed by uninstall only if still as shipped.
 install: $(BUILD)/hairpin-xdp
 	$(INSTALL) -D -m 0755 $(BUILD)/hairpin-xdp $(DESTDIR)$(SBINDIR)/hairpin-xdp
 	$(INSTALL) -D -m 0644 $(MAN_PAGE) $(DESTDIR)$(MANDIR)/man8/hairpin-xdp.8
+	$(INSTALL) -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(INITDIR)
+	$(SUBST) packaging/hairpin-xdp.service.in > $(DESTDIR)$(SYSTEMDUNITDIR)/hairpin-xdp.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/hairpin-xdp.service
+	$(SUBST_INIT) packaging/hairpin-xdp.init > $(DESTDIR)$(INITDIR)/hairpin-xdp
+	chmod 0755 $(DESTDIR)$(INITDIR)/hairpin-xdp
+	$(INSTALL) -D -m 0644 packaging/hairpin-xdp.bash-completion $(DESTDIR)$(BASHCOMPDIR)/hairpin-xdp
+	$(INSTALL) -D -m 0644 packaging/example.conf $(DESTDIR)$(DOCDIR)/examples/hairpin-xdp.conf
+	[ -e $(DESTDIR)$(CONF) ] || $(INSTALL) -D -m 0644 packaging/hairpin-xdp.conf $(DESTDIR)$(CONF)
+	[ -e $(DESTDIR)$(DEFAULTS) ] || $(INSTALL) -D -m 0644 packaging/hairpin-xdp.default $(DESTDIR)$(DEFAULTS)
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	! cmp -s packaging/hairpin-xdp.conf $(DESTDIR)$(CONF) || rm -f $(DESTDIR)$(CONF)
+	! cmp -s packaging/hairpin-xdp.default $(DESTDIR)$(DEFAULTS) || rm -f $(DESTDIR)$(DEFAULTS)
+	rmdir $(DESTDIR)$(SYSCONFDIR)/hairpin-xdp $(DESTDIR)$(INITDIR) $(DESTDIR)$(DOCDIR)/examples \
+		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR)/hairpin-xdp 2>/dev/null || true
 .PHONY: man install uninstall
+
+# ---- Debian package ----
+
+# make deb: build/hairpin-xdp_VERSION_ARCH.deb with dpkg-deb alone (no
+# debhelper): the install above staged with PREFIX=/usr, the maintainer
+# scripts of packaging/debian/, and the library dependencies that
+# dpkg-shlibdeps reads from the binary. Installs with apt-get install ./FILE.
+DEB_VERSION ?= $(or $(shell git log -1 --format=0.1.0~git%cd.%h --date=format:%Y%m%d 2>/dev/null),0.1.0)
+DEB_ARCH    ?= $(shell dpkg-architecture -qDEB_HOST_ARCH $(if $(filter $(TRIPLET),$(HOST_TRIPLET)),,-t$(TRIPLET)) 2>/dev/null)
+DEB_STAGE   := $(BUILD)/deb
+DEB         := $(BUILD)/hairpin-xdp_$(DEB_VERSION)_$(DEB_ARCH).deb
+STRIP       ?= $(CROSS_COMPILE)strip
+
+deb: $(BUILD)/hairpin-xdp
+	rm -rf $(DEB_STAGE) $(BUILD)/hairpin-xdp_*.deb
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_STAGE))/root PREFIX=/usr \
+		SYSTEMDUNITDIR=/lib/systemd/system BUILD=$(BUILD)
+	$(STRIP) --strip-unneeded --remove-section=.comment --remove-section=.note \
+		$(DEB_STAGE)/root/usr/sbin/hairpin-xdp
+	gzip -9n $(DEB_STAGE)/root/usr/share/man/man8/hairpin-xdp.8
+	rm -r $(DEB_STAGE)/root/usr/share/hairpin-xdp	# the OpenWrt init script
+	$(INSTALL) -D -m 0644 packaging/debian/copyright $(DEB_STAGE)/root/usr/share/doc/hairpin-xdp/copyright
+	mkdir -p $(DEB_STAGE)/root/DEBIAN $(DEB_STAGE)/debian
+	printf 'Source: hairpin-xdp\n\nPackage: hairpin-xdp\nArchitecture: any\n' > $(DEB_STAGE)/debian/control
+	cd $(DEB_STAGE) && dpkg-shlibdeps -O root/usr/sbin/hairpin-xdp | sed -n 's/^shlibs:Depends=//p' > depends
+	test -s $(DEB_STAGE)/depends
+	sed -e 's|@VERSION@|$(DEB_VERSION)|' -e 's|@ARCH@|$(DEB_ARCH)|' \
+		-e "s|@DEPENDS@|$$(cat $(DEB_STAGE)/depends)|" \
+		-e "s|@SIZE@|$$(du -sk --exclude=DEBIAN $(DEB_STAGE)/root | cut -f1)|" \
+		packaging/debian/control.in > $(DEB_STAGE)/root/DEBIAN/control
+	$(INSTALL) -m 0644 packaging/debian/conffiles $(DEB_STAGE)/root/DEBIAN/conffiles
+	$(INSTALL) -m 0755 packaging/debian/postinst packaging/debian/prerm packaging/debian/postrm \
+		$(DEB_STAGE)/root/DEBIAN/
+	cd $(DEB_STAGE)/root && find . -path ./DEBIAN -prune -o -path ./etc -prune -o -type f -print | \
+		sed 's|^\./||' | LC_ALL=C sort | xargs md5sum > DEBIAN/md5sums
+	dpkg-deb --root-owner-group -Zxz --build $(DEB_STAGE)/root $(DEB) >/dev/null
+	@echo "$(DEB)"
+.PHONY: deb
 
 # For reading kernel types while developing; the build does not use it.
 vmlinux/vmlinux.h:

@@ -17,5 +17,6 @@ extern const struct command cmd_stats;
 extern const struct command cmd_config;
 extern const struct command cmd_apply;
 extern const struct command cmd_save;
+extern const struct command cmd_import;
 
 #endif /* HP_USER_CMD_H */

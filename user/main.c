@@ -18,6 +18,7 @@ static const struct command *const commands[] = {
 	&cmd_config,
 	&cmd_apply,
 	&cmd_save,
+	&cmd_import,
 	NULL,
 };
 

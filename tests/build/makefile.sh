@@ -4,7 +4,9 @@
 # The Makefile as a packager uses it: Debian's hardening flags (CFLAGS,
 # CPPFLAGS, LDFLAGS from dpkg-buildflags) reach the compile and the link,
 # libbpf comes from pkg-config, and install/uninstall honour DESTDIR and
-# PREFIX. Builds into a folder of its own, removed on exit.
+# PREFIX (the binary, man page, systemd unit, OpenWrt init script, bash
+# completion, example and /etc config; the admin's edited config survives).
+# Builds into a folder of its own, removed on exit.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/report.sh
@@ -43,9 +45,48 @@ else
 fi
 check "makefile: installs the loader in PREFIX/sbin" test -x "$dest/usr/sbin/hairpin-xdp"
 check "makefile: installs the man page in PREFIX/share/man/man8" test -f "$dest/usr/share/man/man8/hairpin-xdp.8"
-check "makefile: nothing installed outside DESTDIR/PREFIX" \
-	test -z "$(find "$dest" -mindepth 1 -maxdepth 1 ! -name usr)"
+check "makefile: installs the systemd unit in PREFIX/lib/systemd/system" \
+	test -f "$dest/usr/lib/systemd/system/hairpin-xdp.service"
+# shellcheck disable=SC2016 # $DAEMON_OPTS is the unit's, literal
+check "makefile: the unit runs PREFIX/sbin/hairpin-xdp with /etc's config" \
+	grep -qx 'ExecStart=/usr/sbin/hairpin-xdp daemon --config /etc/hairpin-xdp/hairpin-xdp.conf $DAEMON_OPTS' \
+	"$dest/usr/lib/systemd/system/hairpin-xdp.service"
+check "makefile: installs the OpenWrt init script in PREFIX/share/hairpin-xdp/openwrt" \
+	test -x "$dest/usr/share/hairpin-xdp/openwrt/hairpin-xdp"
+check "makefile: installs the bash completion in PREFIX/share/bash-completion/completions" \
+	test -f "$dest/usr/share/bash-completion/completions/hairpin-xdp"
+check "makefile: installs the example config in PREFIX/share/doc/hairpin-xdp/examples" \
+	test -f "$dest/usr/share/doc/hairpin-xdp/examples/hairpin-xdp.conf"
+check "makefile: installs the config file in /etc/hairpin-xdp (PREFIX=/usr)" \
+	test -f "$dest/etc/hairpin-xdp/hairpin-xdp.conf"
+check "makefile: installs the service defaults in /etc/default (PREFIX=/usr)" \
+	test -f "$dest/etc/default/hairpin-xdp"
+check "makefile: nothing installed outside DESTDIR/PREFIX and /etc" \
+	test -z "$(find "$dest" -mindepth 1 -maxdepth 1 ! -name usr ! -name etc)"
+
+# The admin's config is theirs: a second install keeps it, uninstall too.
+echo 'attach eth9' >"$dest/etc/hairpin-xdp/hairpin-xdp.conf"
+make -s BUILD="$tmp/b" DESTDIR="$dest" PREFIX=/usr install >/dev/null 2>&1
+check "makefile: make install keeps an edited config file" \
+	grep -qx 'attach eth9' "$dest/etc/hairpin-xdp/hairpin-xdp.conf"
+make -s BUILD="$tmp/b" DESTDIR="$dest" PREFIX=/usr uninstall >/dev/null 2>&1
+check "makefile: make uninstall keeps an edited config file" \
+	test "$(find "$dest" -type f)" = "$dest/etc/hairpin-xdp/hairpin-xdp.conf"
+rm -f "$dest/etc/hairpin-xdp/hairpin-xdp.conf"
+make -s BUILD="$tmp/b" DESTDIR="$dest" PREFIX=/usr install >/dev/null 2>&1
 make -s BUILD="$tmp/b" DESTDIR="$dest" PREFIX=/usr uninstall >/dev/null 2>&1
 check "makefile: make uninstall removes every installed file" \
+	test -z "$(find "$dest" -type f)"
+
+# The default PREFIX (/usr/local): the config beside it, not in /etc.
+dest=$tmp/local
+make -s BUILD="$tmp/b" DESTDIR="$dest" install >/dev/null 2>&1
+check "makefile: PREFIX=/usr/local: everything under DESTDIR/usr/local" \
+	test -z "$(find "$dest" -mindepth 1 -maxdepth 2 ! -path "$dest/usr" ! -path "$dest/usr/local")"
+check "makefile: PREFIX=/usr/local: the unit reads /usr/local/etc's config" \
+	grep -q -- '--config /usr/local/etc/hairpin-xdp/hairpin-xdp.conf' \
+	"$dest/usr/local/lib/systemd/system/hairpin-xdp.service"
+make -s BUILD="$tmp/b" DESTDIR="$dest" uninstall >/dev/null 2>&1
+check "makefile: PREFIX=/usr/local: make uninstall removes every installed file" \
 	test -z "$(find "$dest" -type f)"
 [ "$HP_FAILED" -eq 0 ]

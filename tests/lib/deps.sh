@@ -28,6 +28,7 @@ packages=(
 	procps				# sysctl in the namespaces
 	iputils-ping			# ICMP echo through the router (icmp.sh, ipv6.sh)
 	linux-perf			# the benchmark's profiles (bench/run, also its quick mode)
+	systemd				# systemd-analyze verify of the unit (tests/build/packaging.sh)
 )
 
 cross=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64)
