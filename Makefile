@@ -86,6 +86,8 @@ LDLIBS   ?=
 HP_LDLIBS := $(LIBBPF_LIBS)
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# The test build also has the fault injection points (user/fault.h).
+FAULT_FLAGS := -DHP_FAULTS
 
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(USER_SRCS))
@@ -115,7 +117,7 @@ $(BUILD)/hairpin-xdp: $(USER_OBJS)
 
 # The same loader under AddressSanitizer and UBSan, run by the test suite.
 $(BUILD)/asan/obj/%.o: user/%.c | $(SKEL) $(BUILD)/asan/obj
-	$(CC) $(HP_CPPFLAGS) $(CPPFLAGS) $(HP_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(HP_CPPFLAGS) $(CPPFLAGS) $(HP_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(FAULT_FLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/asan/hairpin-xdp: $(ASAN_OBJS)
 	$(CC) $(HP_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $^ -o $@ $(HP_LDLIBS) $(LDLIBS)

@@ -9,6 +9,7 @@
 #include "addrs.h"
 #include "apply.h"
 #include "attach.h"
+#include "fault.h"
 #include "iface.h"
 #include "log.h"
 #include "maps.h"
@@ -238,11 +239,13 @@ static int sync_rules(const struct hp_maps *m, const struct rule_target *t, size
 		write[cur.v[j].id] = any = true;
 		res->rules_removed++;
 	}
-	if (any && reconcile_begin(m))
+	if (any && (fault("apply:allow") || reconcile_begin(m)))
 		goto out;
 	for (__u32 id = 0; id < HP_MAX_RULES; id++)
 		if (write[id] && rule_write_slot(m, id, &slots[id]))
 			goto out;
+	if (fault("apply:slots"))
+		goto out;
 	err = reconcile(m, &res->rec);
 out:
 	free(slots);
@@ -319,6 +322,7 @@ int apply_conf(const struct conf *c, bool check, struct apply_result *res)
 	struct rule_set live = { 0 };
 	struct addr_table addrs = { 0 };
 	struct hp_config old_cfg, new_cfg;
+	struct attach_opts load;
 	bool root_existed, rules_written = false;
 	int err = -1;
 
@@ -343,27 +347,33 @@ int apply_conf(const struct conf *c, bool check, struct apply_result *res)
 	}
 	if (pins_lock(true))
 		goto out;
-	if (pins_loaded() && (maps_open(&m) || check_loaded(c, &m)))
-		goto out;
+	load = c->load;
+	if (pins_loaded()) {
+		if (maps_open(&m) || check_loaded(c, &m))
+			goto out;
+		/* Loaded: the SNAT range and the switches are settings, written below. */
+		load.snat_set = false;
+		load.given.flags = 0;
+	}
 	maps_close(&m);
-	if (attach_ifaces(&c->load, att, (int)c->n_ifaces, root_existed, &res->loaded, &m))
+	if (attach_ifaces(&load, att, (int)c->n_ifaces, root_existed, &res->loaded, &m))
 		goto out;
 	for (size_t i = 0; i < c->n_ifaces; i++)
 		res->attached += att[i].attached;
-	if (reconcile_if_interrupted(&m) || config_read(&m, &old_cfg))
+	if (fault("apply:attached") || reconcile_if_interrupted(&m) || config_read(&m, &old_cfg))
 		goto undo;
 	conf_wanted_config(c, old_cfg.max_sessions, &new_cfg);
 	res->config_changed = memcmp(&old_cfg, &new_cfg, sizeof(new_cfg)) != 0;
-	if (res->config_changed && config_write(&m, &new_cfg))
+	if ((res->config_changed && config_write(&m, &new_cfg)) || fault("apply:config"))
 		goto undo;
 
 	if (rules_read(&m, &live, false) || plan_rules(c, &live, want, res) ||
 	    !(before = targets_of(&live)))
 		goto undo;
 	rules_written = true;
-	if (sync_rules(&m, want, c->n_rules, res))
+	if (sync_rules(&m, want, c->n_rules, res) || fault("apply:rules"))
 		goto undo;
-	if (detach_unnamed(c, &m, res))
+	if (detach_unnamed(c, &m, res) || fault("apply:detached"))
 		goto undo;
 	err = 0;
 	goto out;

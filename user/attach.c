@@ -11,6 +11,7 @@
 #include "hairpin.skel.h"
 #include "attach.h"
 #include "config.h"
+#include "fault.h"
 #include "log.h"
 #include "maps.h"
 #include "pins.h"
@@ -121,9 +122,8 @@ static int load_and_pin(const struct attach_opts *o)
 		errorf("cannot write hp_meta: %s", strerror(errno));
 		goto out;
 	}
-	err = pin_prog(skel->progs.tc_egress, PIN_PROG_TC);
-	if (!err)
-		err = pin_prog(skel->progs.xdp_ingress, PIN_PROG_XDP);
+	err = fault("attach:maps-pinned") || pin_prog(skel->progs.tc_egress, PIN_PROG_TC) ||
+	      fault("attach:tc-prog-pinned") || pin_prog(skel->progs.xdp_ingress, PIN_PROG_XDP);
 	pr_debug("loaded: %u session entries, snat ports %u-%u", entries,
 		 cfg.snat_port_lo, cfg.snat_port_hi);
 out:
@@ -179,13 +179,26 @@ static int attach_all(struct attach_result *res, int n, const struct hp_maps *m)
 
 		if (r->duplicate)
 			continue;
+		bool have_rec, have_pin;
+
 		if (iface_link_rel(rel, sizeof(rel), r->info.name))
 			goto out;
-		if (pin_exists(rel)) {
+		have_rec = !bpf_map_lookup_elem(m->ifaces, &r->info.ifindex, &rec);
+		have_pin = pin_exists(rel);
+		if (have_rec && have_pin && !(rec.flags & HP_IFF_PENDING)) {
 			r->already = true;
-			if (!bpf_map_lookup_elem(m->ifaces, &r->info.ifindex, &rec))
-				r->generic = rec.flags & HP_IFF_XDP_GENERIC;
+			r->generic = rec.flags & HP_IFF_XDP_GENERIC;
 			continue;
+		}
+		if (have_rec || have_pin) {
+			/* An attach or detach killed half way: remove its pieces first. */
+			pr_warn("%s: an earlier attach or detach did not finish; attaching it anew",
+				r->info.name);
+			if (!have_rec) {
+				memset(&rec, 0, sizeof(rec));
+				snprintf(rec.name, sizeof(rec.name), "%s", r->info.name);
+			}
+			iface_detach(m, r->info.ifindex, &rec);
 		}
 		if (iface_attach(&r->info, xdp_fd, tc_fd, r->mode, m, &r->fell_back))
 			goto out;
@@ -220,6 +233,16 @@ int attach_ifaces(const struct attach_opts *o, struct attach_result *res, int n,
 	*loaded = false;
 	if (!pins_loaded()) {
 		*loaded = true; /* from here on, a failure removes what it made */
+		/*
+		 * Maps without programs: a first load was killed half way, and
+		 * nothing can have used them yet. They go: libbpf 1.1 cannot
+		 * reuse a pinned devmap (the kernel adds BPF_F_RDONLY_PROG).
+		 */
+		if (pin_exists(PIN_MAPS "/hp_config")) {
+			pr_warn("an earlier first attach did not finish; loading anew");
+			if (pins_remove_all(false))
+				goto undo;
+		}
 		if (pins_make_dirs() || load_and_pin(o))
 			goto undo;
 	}

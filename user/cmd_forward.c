@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "pins.h"
+#include "reconcile.h"
 #include "rules.h"
 
 static int list_run(void *opts, int argc, char **argv)
@@ -19,6 +20,7 @@ static int list_run(void *opts, int argc, char **argv)
 
 	if (maps_open_loaded(&m) || rules_read(&m, &rules, true) || addrs_read(&addrs))
 		goto out;
+	reconcile_report(&m);
 	rules_print(&rules, &addrs);
 	err = 0;
 out:

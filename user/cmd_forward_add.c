@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "fault.h"
 #include "json.h"
 #include "log.h"
 #include "pins.h"
@@ -111,10 +112,11 @@ static int add_run(void *opts, int argc, char **argv)
 		goto out;
 	/* A reused id must not show the counters of the rule that had it. */
 	if (map_percpu_zero(m.rule_stats, id, 3) ||
-	    rule_write_allow(&m, id, &r, NULL, o->allow, o->n_allow) || reconcile_begin(&m))
+	    rule_write_allow(&m, id, &r, NULL, o->allow, o->n_allow) ||
+	    fault("forward-add:allow") || reconcile_begin(&m))
 		goto out;
 	written = true;
-	if (rule_write_slot(&m, id, &r) || reconcile(&m, NULL))
+	if (rule_write_slot(&m, id, &r) || fault("forward-add:slot") || reconcile(&m, NULL))
 		goto out;
 	print_added(&r, id, name);
 	err = 0;

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "fault.h"
 #include "json.h"
 #include "log.h"
 #include "pins.h"
@@ -65,7 +66,8 @@ static int del_run(void *opts, int argc, char **argv)
 		goto out;
 	id = r->id;
 	rule_name(name, sizeof(name), &r->r);
-	if (reconcile_begin(&m) || rule_clear(&m, id) || reconcile(&m, &res))
+	if (reconcile_begin(&m) || rule_clear(&m, id) || fault("forward-del:slot") ||
+	    reconcile(&m, &res))
 		goto out;
 	if (g_opts.json) {
 		json_begin_object();

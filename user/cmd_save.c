@@ -16,6 +16,7 @@
 #include "maps.h"
 #include "parse.h"
 #include "pins.h"
+#include "reconcile.h"
 #include "rules.h"
 
 struct saved_iface {
@@ -133,6 +134,7 @@ static int save_run(void *opts, int argc, char **argv)
 	if (maps_open_loaded(&m) || config_read(&m, &cfg) || read_ifaces(&m, &ifaces, &n_ifaces) ||
 	    rules_read(&m, &rules, false))
 		goto out;
+	reconcile_report(&m);
 	printf("# hairpin-xdp save of %s: hairpin-xdp apply FILE makes this state again\n",
 	       pins_root());
 	print_attach(ifaces, n_ifaces, &cfg);

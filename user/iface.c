@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "fault.h"
 #include "iface.h"
 #include "log.h"
 
@@ -260,6 +261,13 @@ static int unpin_link(const char *name)
 	return 0;
 }
 
+static int record(const struct hp_maps *m, const struct iface_info *ifi, const struct hp_iface *rec)
+{
+	if (bpf_map_update_elem(m->ifaces, &ifi->ifindex, rec, BPF_ANY))
+		return errorf("%s: cannot write hp_ifaces: %s", ifi->name, strerror(errno));
+	return 0;
+}
+
 int iface_attach(const struct iface_info *ifi, int xdp_fd, int tc_fd,
 		 enum xdp_mode mode, const struct hp_maps *m, bool *fell_back)
 {
@@ -273,8 +281,15 @@ int iface_attach(const struct iface_info *ifi, int xdp_fd, int tc_fd,
 	*fell_back = false;
 	snprintf(rec.name, sizeof(rec.name), "%s", ifi->name);
 
+	/* First the record that an attach is under way (see HP_IFF_PENDING). */
+	rec.flags = HP_IFF_PENDING;
+	if (record(m, ifi, &rec) || fault("attach:recorded"))
+		goto err_rec;
 	if (xdp_attach(ifi, xdp_fd, mode, &generic, fell_back))
-		return -1;
+		goto err_rec;
+	rec.flags |= generic ? HP_IFF_XDP_GENERIC : 0;
+	if (record(m, ifi, &rec) || fault("attach:xdp"))
+		goto err_xdp;
 	/*
 	 * A redirect target only in native mode: a device without native XDP
 	 * (a bridge, VLAN or macvlan device) cannot send the frames a native
@@ -285,14 +300,14 @@ int iface_attach(const struct iface_info *ifi, int xdp_fd, int tc_fd,
 		errorf("%s: cannot add to hp_tx_ports: %s", ifi->name, strerror(errno));
 		goto err_xdp;
 	}
-	if (tc_attach(ifi, tc_fd, &own_clsact))
+	if (fault("attach:tx_ports") || tc_attach(ifi, tc_fd, &own_clsact))
 		goto err_tx;
-	rec.flags = (own_clsact ? HP_IFF_OWN_CLSACT : 0) |
-		    (generic ? HP_IFF_XDP_GENERIC : 0);
-	if (bpf_map_update_elem(m->ifaces, &ifi->ifindex, &rec, BPF_ANY)) {
-		errorf("%s: cannot add to hp_ifaces: %s", ifi->name, strerror(errno));
+	rec.flags |= own_clsact ? HP_IFF_OWN_CLSACT : 0;
+	if (record(m, ifi, &rec) || fault("attach:tc"))
 		goto err_tc;
-	}
+	rec.flags &= ~HP_IFF_PENDING;
+	if (record(m, ifi, &rec))
+		goto err_tc;
 	return 0;
 
 err_tc:
@@ -303,6 +318,8 @@ err_tx:
 	bpf_map_delete_elem(m->tx_ports, &ifi->ifindex);
 err_xdp:
 	unpin_link(ifi->name);
+err_rec:
+	bpf_map_delete_elem(m->ifaces, &ifi->ifindex);
 	return -1;
 }
 
@@ -333,10 +350,10 @@ int iface_detach(const struct hp_maps *m, __u32 ifindex, const struct hp_iface *
 
 	snprintf(name, sizeof(name), "%.*s", (int)sizeof(rec->name), rec->name);
 	/* The XDP link's only reference is the pin: unlinking detaches it. */
-	if (unpin_link(name))
+	if (unpin_link(name) || fault("detach:unpinned"))
 		err = -1;
 	if (ifindex) {
-		if (tc_filter_del(ifindex, name))
+		if (tc_filter_del(ifindex, name) || fault("detach:tc"))
 			err = -1;
 		if ((rec->flags & HP_IFF_OWN_CLSACT) && tc_clsact_del(ifindex, name))
 			err = -1;

@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 
 #include "addrs.h"
+#include "fault.h"
 #include "log.h"
 #include "reconcile.h"
 #include "rules.h"
@@ -330,8 +331,9 @@ int reconcile(const struct hp_maps *m, struct reconcile_result *res)
 	memset(res, 0, sizeof(*res));
 	if (rules_read(m, &rules, false) || addrs_read(&addrs) ||
 	    wanted_entries(&rules, &addrs, &want, &res->clashes) || live_entries(m, &live) ||
-	    sync_forwards(m, &want, &live, res, &invalidated) ||
-	    sync_ifaces(m, &addrs, res, &invalidated) || prune_allow(m, &rules, res, &invalidated))
+	    sync_forwards(m, &want, &live, res, &invalidated) || fault("reconcile:forwards") ||
+	    sync_ifaces(m, &addrs, res, &invalidated) || prune_allow(m, &rules, res, &invalidated) ||
+	    fault("reconcile:allow"))
 		goto out;
 	if (invalidated) {
 		struct validity v = { &want, &rules, &addrs };
@@ -349,6 +351,15 @@ out:
 	rules_free(&rules);
 	addrs_free(&addrs);
 	return err;
+}
+
+void reconcile_report(const struct hp_maps *m)
+{
+	struct hp_meta meta;
+
+	if (!meta_read(m, &meta) && (meta.flags & HP_MF_RECONCILE))
+		pr_warn("an earlier command did not finish: the forwards may not follow the rules "
+			"until a command that changes them (e.g. hairpin-xdp apply) repairs it");
 }
 
 int reconcile_if_interrupted(const struct hp_maps *m)

@@ -36,5 +36,7 @@ int reconcile_begin(const struct hp_maps *m);
 int reconcile(const struct hp_maps *m, struct reconcile_result *res);
 /* reconcile() if a command died half way (the mark is set); else nothing. */
 int reconcile_if_interrupted(const struct hp_maps *m);
+/* For commands that only read: a warning line if the mark is set. */
+void reconcile_report(const struct hp_maps *m);
 
 #endif /* HP_USER_RECONCILE_H */

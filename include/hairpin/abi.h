@@ -244,6 +244,12 @@ _Static_assert(sizeof(struct hp_nexthop) == 40, "hp_nexthop layout");
 enum hp_iface_flags {
 	HP_IFF_OWN_CLSACT = 1 << 0, /* attach created the clsact qdisc */
 	HP_IFF_XDP_GENERIC = 1 << 1,
+	/*
+	 * attach has not finished: some of its steps may be done. Written
+	 * first and cleared last, so that a killed attach is found and its
+	 * pieces removed, the qdisc too if it made it.
+	 */
+	HP_IFF_PENDING = 1 << 2,
 };
 
 struct hp_iface {

@@ -191,7 +191,9 @@ for e in entries:
     v = e["value"]
     if not v["flags"] & 1:
         continue
-    ext = "".join(chr(c) for c in v["ext_ifname"] if c) if v["flags"] & 2 else ip(v["ext_addr"])
+    name = v["ext_ifname"]
+    name = name if isinstance(name, str) else "".join(chr(c) for c in name if c)
+    ext = name if v["flags"] & 2 else ip(v["ext_addr"])
     print("%d %s %s:%d-%d %s:%d-%d hairpin=%d flags=%d" % (e["key"], proto(v["proto"]), ext,
         v["ext_port_first"], v["ext_port_last"], ip(v["int_addr"]), v["int_port_first"],
         v["int_port_last"], v["hairpin"], v["flags"]))'
