@@ -97,13 +97,16 @@ static int check_trusted(int fd, const char *path)
 static int open_dir_at(int dirfd, const char *name, const char *path)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
 
 	if (fd >= 0 || errno == ENOENT)
 		return fd;
-	if (errno == ELOOP)
+	/* O_DIRECTORY may say ENOTDIR for a symlink before O_NOFOLLOW says ELOOP. */
+	if (errno == ELOOP || (errno == ENOTDIR && !fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) &&
+			       S_ISLNK(st.st_mode)))
 		return errorf("%s is a symlink; refusing to follow it", path);
 	if (errno == ENOTDIR)
-		return errorf("pin root %s is not a directory", path);
+		return errorf("%s is not a directory", path);
 	if (errno == EACCES || errno == EPERM)
 		return errorf("%s: permission denied (run as root)", path);
 	return errorf("%s: %s", path, strerror(errno));
