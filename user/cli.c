@@ -270,7 +270,7 @@ static const struct command *find_command(const char *path, const struct command
 static int run_command(const struct command *cmd, const char *path, int argc, char **argv)
 {
 	void *opts = NULL;
-	int first, n, err = -1;
+	int first = 0, n, err = -1;
 
 	if (cmd->opts_size && !(opts = calloc(1, cmd->opts_size)))
 		return errorf("out of memory");

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
@@ -114,6 +115,24 @@ static bool has_xdp_prog(__u32 ifindex)
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 
 	return bpf_xdp_query(ifindex, 0, &q) || q.attach_mode != XDP_ATTACHED_NONE;
+}
+
+/*
+ * Unlinking the pin drops the link's last reference, but the kernel
+ * releases a link from a workqueue (bpf_link_put_deferred), so the program
+ * may stay on the interface a moment longer: an attach right after would
+ * find it there. Wait for it to go, boundedly.
+ */
+static void wait_xdp_gone(__u32 ifindex, const char *name)
+{
+	struct timespec ts = { .tv_nsec = 10 * 1000000L };
+
+	for (int i = 0; i < 200; i++) {
+		if (!has_xdp_prog(ifindex))
+			return;
+		nanosleep(&ts, NULL);
+	}
+	pr_debug("%s: XDP still attached 2 s after its link was unpinned", name);
 }
 
 /*
@@ -345,14 +364,18 @@ int iface_find_attached(const struct hp_maps *m, const char *name,
 
 int iface_detach(const struct hp_maps *m, __u32 ifindex, const struct hp_iface *rec)
 {
-	char name[IFNAMSIZ];
+	char name[IFNAMSIZ], rel[PATH_MAX];
+	bool pinned;
 	int err = 0;
 
 	snprintf(name, sizeof(name), "%.*s", (int)sizeof(rec->name), rec->name);
+	pinned = !iface_link_rel(rel, sizeof(rel), name) && pin_exists(rel);
 	/* The XDP link's only reference is the pin: unlinking detaches it. */
 	if (unpin_link(name) || fault("detach:unpinned"))
 		err = -1;
 	if (ifindex) {
+		if (pinned)
+			wait_xdp_gone(ifindex, name);
 		if (tc_filter_del(ifindex, name) || fault("detach:tc"))
 			err = -1;
 		if ((rec->flags & HP_IFF_OWN_CLSACT) && tc_clsact_del(ifindex, name))

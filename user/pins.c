@@ -240,7 +240,7 @@ static bool root_still_linked(void)
 int pins_lock(bool create)
 {
 	long waited = 0;
-	bool exists;
+	bool exists = false;
 
 	for (;;) {
 		if (pins_root_check(&exists))

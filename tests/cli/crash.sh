@@ -53,7 +53,8 @@ for step in attach:recorded attach:xdp attach:tx_ports attach:tc; do
 	check "attach dmz0 killed at $step" killed "$step" attach dmz0
 	hx attach dmz0
 	check "attach after the kill at $step: says it repairs, attaches" eval \
-		'[ "$RC" -eq 0 ] && grep -q "^hairpin-xdp: warning: dmz0: an earlier attach or detach did not finish; attaching it anew$" "$ERR"'
+		'[ "$RC" -eq 0 ] && grep -q "^hairpin-xdp: warning: dmz0: an earlier attach or detach did not finish; attaching it anew$" "$ERR" ||
+		{ WHY="rc $RC: $(head -c 300 "$ERR")"; false; }'
 	check "after the kill at $step: dmz0 attached whole" attached dmz0
 	check "after the kill at $step: one tc filter on dmz0" eval \
 		'[ "$(in_ns tc filter show dev dmz0 egress | grep -c "handle 0x4850")" -eq 1 ]'

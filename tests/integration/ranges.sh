@@ -35,7 +35,7 @@ fails() {
 # listed RE: `forward list` has a line matching RE.
 listed() {
 	local out
-	out=$(hp forward list) || return 1
+	out=$(hp forward list) || return $CANT_TELL
 	echo "$out" >&2
 	grep -qE -- "$1" <<<"$out"
 }

@@ -130,7 +130,7 @@ probe() {
 # to the socket) or timeout.
 udp_says() {
 	local got
-	got=$(probe "$2" udp "$3" "$4" "$5")
+	got=$(probe "$2" udp "$3" "$4" "$5") || return $CANT_TELL
 	echo "UDP $5 bytes from $2 to $3:$4: $got, expected $1" >&2
 	[ "$got" = "$1" ]
 }
@@ -138,16 +138,18 @@ udp_says() {
 # session_state SRC: the state of the NAT session whose original source is
 # SRC (IP:PORT) in `hairpin-xdp sessions --json`; "none" if there is none.
 session_state() {
-	hp sessions --json | "$PYTHON" -c '
+	local out
+	out=$(hp sessions --json) || return $CANT_TELL
+	"$PYTHON" -c '
 import json, sys
 states = [s["state"] for s in json.load(sys.stdin) if s.get("src") == sys.argv[1]]
-print(states[0] if states else "none")' "$1"
+print(states[0] if states else "none")' "$1" <<<"$out"
 }
 
-# state_is SRC STATE: that session is in STATE.
+# state_is SRC STATE: that session is in STATE (CANT_TELL when sessions fails).
 state_is() {
 	local got
-	got=$(session_state "$1")
+	got=$(session_state "$1") || return $CANT_TELL
 	echo "session from $1: state $got, expected $2" >&2
 	[ "$got" = "$2" ]
 }

@@ -13,9 +13,16 @@ get_ok() {
 	http_get "$1" "$URL:${2:-80}/index.html" "$out" && same_file "$out" "$HP_TMP/www/index.html"
 }
 
-# get_fails NS [PORT]: the same GET does not complete (bounded: 3 s).
+# get_fails NS [PORT]: the same GET does not connect (bounded: 3 s): curl
+# times out (28: the story's lost SYN-ACK, a drop) or is refused (7: an RST,
+# no forward). Any other outcome, curl's own errors included, is not the
+# failure expected.
 get_fails() {
-	! http_get "$1" "$URL:${2:-80}/index.html" /dev/null 3
+	local rc
+	http_get "$1" "$URL:${2:-80}/index.html" /dev/null 3
+	rc=$?
+	echo "GET from $1 via :${2:-80}: curl exit $rc, expected 28 (timeout) or 7 (refused)" >&2
+	[ "$rc" -eq 28 ] || [ "$rc" -eq 7 ]
 }
 
 # saw NS ADDR [PORT]: a connection from NS (to the public address, PORT)
@@ -54,9 +61,16 @@ udp0_ok() {
 # udp_fails NS: no echo arrives (a connected UDP socket drops a reply from
 # any other address than the one it sent to, as in the story).
 udp_fails() {
-	local data=$HP_TMP/udp.data
+	local data=$HP_TMP/udp.data reply=$HP_TMP/udp.reply err=$HP_TMP/udp.err rc
 	head -c 100 /dev/urandom >"$data"
-	[ "$(udp_echo "$1" "$PUB" <"$data" 2>/dev/null | wc -c)" -eq 0 ]
+	udp_echo "$1" "$PUB" <"$data" >"$reply" 2>"$err"
+	rc=$?
+	echo "UDP from $1: socat exit $rc ($(head -c 100 "$err")), $(wc -c <"$reply") bytes back;" \
+		"expected none: a timeout (exit 0) or a port unreachable (refused)" >&2
+	[ ! -s "$reply" ] || return 1
+	# socat ends 0 at its inactivity timeout: it ran, and nothing came back;
+	# with no forward the router's stack answers port unreachable.
+	[ "$rc" -eq 0 ] || { [ "$rc" -eq 1 ] && grep -q 'Connection refused' "$err"; }
 }
 
 # many_connections NS N ADDR: N sequential HTTP/1.0 requests (the server

@@ -16,6 +16,7 @@ packages=(
 	make gcc libc6-dev pkg-config	# the loader and the unit tests
 	dpkg-dev			# dpkg-buildflags (tests/build/makefile.sh), make deb
 	binutils			# readelf, nm: what a build produced
+	cppcheck clang-tidy		# static analysis of the loader (tests/build/static.sh)
 	clang llvm			# BPF target (clang -target bpf), llvm-strip
 	libbpf-dev libelf-dev zlib1g-dev linux-libc-dev
 	bpftool				# skeleton generation, map inspection

@@ -25,13 +25,18 @@ check() {
 	fi
 }
 
-# output_has REGEX CMD...: CMD succeeds and its output matches REGEX (grep -E).
-# The output is read whole first: `CMD | grep -q` under pipefail fails with
-# SIGPIPE when grep stops reading before CMD has finished writing.
+# Predicates answer 0 (yes) or 1..124 (no); CANT_TELL (125) says that the
+# tool they ran failed, so that the answer means nothing either way.
+CANT_TELL=125
+
+# output_has REGEX CMD...: CMD succeeds and its output matches REGEX (grep -E);
+# CANT_TELL when CMD fails. The output is read whole first: `CMD | grep -q`
+# under pipefail fails with SIGPIPE when grep stops reading before CMD has
+# finished writing.
 output_has() {
 	local re=$1 out
 	shift
-	out=$("$@") || return 1
+	out=$("$@") || return $CANT_TELL
 	grep -qE -- "$re" <<<"$out"
 }
 
@@ -47,7 +52,18 @@ wait_for() {
 	return 1
 }
 
-# negate CMD...: CMD fails; for negative controls, `check NAME negate CMD...`.
+# negate CMD...: CMD answers no; for negative controls, `check NAME negate
+# CMD...`. Only a "no" (exit 1..124) passes: a predicate that could not tell
+# (CANT_TELL), a command not found (127) or one killed by a signal (a crash,
+# an ASan abort: 128 and up) fails the check, which would otherwise pass
+# for any breakage.
 negate() {
-	! "$@"
+	local rc
+	"$@"
+	rc=$?
+	if [ "$rc" -ge 1 ] && [ "$rc" -le 124 ]; then
+		return 0
+	fi
+	[ "$rc" -eq 0 ] || echo "negate: \`$*\` could not answer (exit $rc)" >&2
+	return 1
 }
