@@ -42,16 +42,17 @@ static __always_inline int hp_xdp_verdict(__u32 counter)
 static __always_inline int hp_walk_l4(struct xdp_md *ctx, const struct hp_config *cfg, struct hp_packet *pkt,
 				      __u64 now)
 {
+	struct hp_session *s, fresh;
 	struct hp_l4_csum cs;
-	struct hp_session *s;
 	struct hp_tuple xlat;
 	bool created;
 	int ret;
 
-	ret = hp_session_get(ctx, cfg, pkt, now, &s, &created);
+	ret = hp_session_get(ctx, cfg, pkt, now, &s, &created, &fresh);
 	if (ret != HP_CONTINUE)
 		return hp_xdp_verdict(ret);
-	hp_session_track(pkt, s, now);
+	if (!created) /* a new session starts in this packet's state */
+		hp_session_track(pkt, s, now);
 	hp_count_rule(s->rule_id, ctx->data_end - ctx->data, created);
 	xlat = s->xlat;
 	if (pkt->first_frag)

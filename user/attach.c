@@ -90,19 +90,25 @@ static int load_and_pin(const struct attach_opts *o)
 	struct hp_config cfg;
 	struct hairpin *skel;
 	__u32 entries, egress_entries, key = 0;
-	int err = -1;
+	int ncpu, err = -1;
 
 	if (pin_path(maps_dir, sizeof(maps_dir), PIN_MAPS))
 		return -1;
 	attach_initial_config(o, &cfg);
 	entries = cfg.max_sessions * HP_ENTRIES_PER_SESSION;
 	egress_entries = cfg.max_sessions * HP_EGRESS_ENTRIES_PER_SESSION;
+	ncpu = libbpf_num_possible_cpus();
+	if (ncpu <= 0)
+		return errorf("cannot count the possible CPUs: %s", strerror(-ncpu));
+	cfg.nr_cpus = ncpu;
+	cfg.evict_slots = cfg.max_sessions; /* the eviction ring: a slot per session */
 
 	skel = hairpin__open_opts(&open_opts);
 	if (!skel)
 		return errorf("cannot open the BPF object: %s", strerror(errno));
 	if (bpf_map__set_max_entries(skel->maps.hp_sessions, entries) ||
-	    bpf_map__set_max_entries(skel->maps.hp_egress, egress_entries)) {
+	    bpf_map__set_max_entries(skel->maps.hp_egress, egress_entries) ||
+	    bpf_map__set_max_entries(skel->maps.hp_evict, cfg.evict_slots)) {
 		errorf("cannot size the session tables: %s", strerror(errno));
 		goto out;
 	}

@@ -51,23 +51,65 @@ struct {
 /*
  * The session tables. Not LRUs: evicting one half of a session behind our
  * back could let a new flow take its port while the other half still
- * rewrites to it. Entries leave only through expiry (both halves together),
- * and a full table is a counted drop of the new flow. Allocated on demand:
- * the loader sizes them for --max-sessions flows, two entries each.
+ * rewrites to it, and an LRU would evict established flows as readily as
+ * a flood's. Entries leave through expiry (both halves together), and a
+ * full table makes room by evicting, both halves together, a session that
+ * never proved real (hp_evict); only when there is none is the new flow a
+ * counted drop. The loader sizes them for --max-sessions flows.
  *
  * hp_sessions: both halves of every session, keyed as packets arrive (XDP).
- * hp_egress:   source rewrites left for TC egress by the slow path.
+ *              Preallocated: an insert takes an element from a per-CPU free
+ *              list instead of allocating one, and a delete gives it back
+ *              at once, without an RCU-deferred free; every new flow does
+ *              two inserts, every expiry or eviction two deletes.
+ * hp_egress:   source rewrites left for TC egress by the slow path, which is
+ *              the exception: allocated on demand.
  */
-struct hp_session_table {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, HP_DEFAULT_MAX_SESSIONS * HP_ENTRIES_PER_SESSION);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct hp_session_key);
-	__type(value, struct hp_session);
+#define HP_SESSION_TABLE(name, flags)                                              \
+	struct {                                                                   \
+		__uint(type, BPF_MAP_TYPE_HASH);                                   \
+		__uint(max_entries, HP_DEFAULT_MAX_SESSIONS * HP_ENTRIES_PER_SESSION); \
+		__uint(map_flags, flags);                                          \
+		__type(key, struct hp_session_key);                                \
+		__type(value, struct hp_session);                                  \
+		__uint(pinning, LIBBPF_PIN_BY_NAME);                               \
+	} name SEC(".maps")
+#ifndef HP_SESSIONS_FLAGS
+#define HP_SESSIONS_FLAGS 0
+#endif
+HP_SESSION_TABLE(hp_sessions, HP_SESSIONS_FLAGS);
+HP_SESSION_TABLE(hp_egress, BPF_F_NO_PREALLOC);
+
+/*
+ * The eviction candidates (struct hp_evict_ring in abi.h): the original keys
+ * of new sessions in the order they were made, slot 0 up; the loader sizes
+ * it to one slot per session of the table. The ring's indices are the one
+ * element of hp_evict_ring.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, HP_DEFAULT_MAX_SESSIONS);
+	__type(key, __u32);
+	__type(value, struct hp_session_key);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
-};
-struct hp_session_table hp_sessions SEC(".maps");
-struct hp_session_table hp_egress SEC(".maps");
+} hp_evict SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hp_evict_ring);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_evict_ring SEC(".maps");
+
+/* Each CPU's SNAT port cursor: no shared cache line. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hp_cpu);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_cpu SEC(".maps");
 
 /*
  * Translations of fragmented datagrams. An LRU: losing an entry only makes

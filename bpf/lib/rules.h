@@ -13,19 +13,55 @@
 #include "lib/nat.h"
 #include "lib/gc.h"
 #include "lib/forward.h"
+#include "lib/nexthop.h"
+
+/*
+ * Does the new flow, its destination translated, leave by the port it came
+ * in on? Without asking the fib where the answer is known already:
+ *
+ * 1. the internal address is on the ingress port's own subnet: it leaves
+ *    by that port (the usual hairpin: client and server on one LAN);
+ * 2. the next-hop cache holds another port for this source and destination
+ *    from the ingress port (filled by the fast path of an earlier flow from
+ *    the same source: the usual new flow from the internet): it does not;
+ * 3. else the fib, as hp_leaves_by_ingress() asks it.
+ *
+ * (1) differs from the fib only where a more specific route sends part of
+ * a port's own subnet elsewhere; `config --nexthop-cache off` asks the fib
+ * for every new flow, as before.
+ */
+static __always_inline bool hp_new_flow_hairpins(struct xdp_md *ctx, const struct hp_config *cfg,
+						 const struct hp_packet *pkt, const struct hp_forward *rule,
+						 const struct hp_iface *in, __u64 now)
+{
+	struct hp_tuple t = { .saddr = pkt->key.tuple.saddr, .daddr = rule->int_addr };
+	__u32 slot = hp_nexthop_slot(&t, ctx->ingress_ifindex);
+	const struct hp_nexthop *c;
+
+	if (cfg->flags & HP_CF_NO_NEXTHOP_CACHE)
+		return hp_leaves_by_ingress(ctx, pkt, rule->int_addr, in);
+	if (in && hp_on_link(rule->int_addr, in->addr, in->prefixlen))
+		return true;
+	c = bpf_map_lookup_elem(&hp_nexthops, &slot);
+	if (c && c->daddr == t.daddr && c->saddr == t.saddr && c->in_ifindex == ctx->ingress_ifindex &&
+	    now < c->expires_ns && c->out_ifindex != ctx->ingress_ifindex)
+		return false;
+	return hp_leaves_by_ingress(ctx, pkt, rule->int_addr, in);
+}
 
 /*
  * The hairpin SNAT source for a new flow of @rule, or 0 when the flow is not
  * hairpinned (it leaves by another port, or the rule turned hairpin off).
  */
-static __always_inline int hp_hairpin_source(struct xdp_md *ctx, const struct hp_packet *pkt,
-					     const struct hp_forward *rule, __be32 *snat_addr)
+static __always_inline int hp_hairpin_source(struct xdp_md *ctx, const struct hp_config *cfg,
+					     const struct hp_packet *pkt, const struct hp_forward *rule,
+					     __u64 now, __be32 *snat_addr)
 {
 	__u32 ifindex = ctx->ingress_ifindex;
 	const struct hp_iface *in = bpf_map_lookup_elem(&hp_ifaces, &ifindex);
 
 	*snat_addr = 0;
-	if (rule->hairpin == HP_HAIRPIN_OFF || !hp_leaves_by_ingress(ctx, pkt, rule->int_addr, in))
+	if (rule->hairpin == HP_HAIRPIN_OFF || !hp_new_flow_hairpins(ctx, cfg, pkt, rule, in, now))
 		return HP_CONTINUE;
 	if (rule->hairpin == HP_HAIRPIN_EXTERNAL)
 		*snat_addr = pkt->key.tuple.daddr;
@@ -46,9 +82,12 @@ static __always_inline bool hp_source_allowed(const struct hp_forward *rule, __b
 	return bpf_map_lookup_elem(&hp_allow, &k) != NULL;
 }
 
-/* A session for a packet that has none: from a forward rule, if one matches. */
+/*
+ * A session for a packet that has none: from a forward rule, if one matches.
+ * *s is a copy of the new original half (the packet's state change included).
+ */
 static __always_inline int hp_session_new(struct xdp_md *ctx, const struct hp_config *cfg,
-					  const struct hp_packet *pkt, __u64 now, struct hp_session **s)
+					  const struct hp_packet *pkt, __u64 now, struct hp_session *s)
 {
 	struct hp_forward_key fk = {
 		.ext_addr = pkt->key.tuple.daddr,
@@ -68,7 +107,7 @@ static __always_inline int hp_session_new(struct xdp_md *ctx, const struct hp_co
 	if (pkt->key.proto == IPPROTO_TCP &&
 	    (pkt->tcp_flags & (HP_TCP_SYN | HP_TCP_ACK | HP_TCP_RST)) != HP_TCP_SYN)
 		return HP_PASS_NOT_SYN;
-	ret = hp_hairpin_source(ctx, pkt, rule, &snat_addr);
+	ret = hp_hairpin_source(ctx, cfg, pkt, rule, now, &snat_addr);
 	if (ret != HP_CONTINUE)
 		return ret;
 	ret = hp_session_create(cfg, pkt, rule, snat_addr, now, s);
@@ -82,10 +121,12 @@ static __always_inline int hp_session_new(struct xdp_md *ctx, const struct hp_co
 /*
  * The live session of @pkt, or a new one. A dead session is removed: its
  * original tuple may start a new flow, its reply is passed on untouched.
+ * *s points at the session in the table, or, when *created, at @fresh: a
+ * copy of the new session, whose state this packet has already moved on.
  */
 static __always_inline int hp_session_get(struct xdp_md *ctx, const struct hp_config *cfg,
 					  const struct hp_packet *pkt, __u64 now, struct hp_session **s,
-					  bool *created)
+					  bool *created, struct hp_session *fresh)
 {
 	struct hp_session *found = bpf_map_lookup_elem(&hp_sessions, &pkt->key);
 	int ret;
@@ -102,11 +143,12 @@ static __always_inline int hp_session_get(struct xdp_md *ctx, const struct hp_co
 		if (reply)
 			return HP_PASS_EXPIRED_REPLY;
 	}
-	ret = hp_session_new(ctx, cfg, pkt, now, s);
+	ret = hp_session_new(ctx, cfg, pkt, now, fresh);
 	if (ret != HP_CONTINUE)
 		return ret;
 	if (found)
 		hp_count(HP_SESSION_REPLACED);
+	*s = fresh;
 	*created = true;
 	return HP_CONTINUE;
 }

@@ -166,6 +166,12 @@ enum hp_session_flags {
 	HP_SF_REPLY = 1 << 0,	   /* entry translates the reply direction */
 	HP_SF_HAIRPIN = 1 << 1,	   /* flow is source-NATed (NAT loopback) */
 	HP_SF_SEEN_REPLY = 1 << 2, /* both directions have been seen */
+	/*
+	 * The flow proved real: TCP completed its handshake (cleared again by
+	 * a RST), UDP sent again after an answer. A full table evicts only
+	 * sessions without it (see hp_evict below).
+	 */
+	HP_SF_ASSURED = 1 << 3,
 };
 
 /*
@@ -181,6 +187,27 @@ struct hp_session {
 	__u64 last_seen_ns; /* bpf_ktime_get_coarse_ns() (CLOCK_MONOTONIC) of the last packet, in 100 ms steps */
 };
 _Static_assert(sizeof(struct hp_session) == 24, "hp_session layout");
+
+/*
+ * Eviction candidates: a ring in hp_evict of the original keys of new
+ * sessions, in the order they were made, one slot per session of the table
+ * (a full ring overwrites its oldest record). A new flow that finds the
+ * table full, or the hairpin ports taken, evicts the oldest recorded session
+ * that has not proved real (no HP_SF_ASSURED, see hp_session_evictable()).
+ * One ring for every CPU: oldest first is the table's order, not a CPU's.
+ */
+struct hp_evict_ring {
+	__u64 head; /* records ever written (atomic: every CPU writes) */
+	__u64 tail; /* the oldest record not yet looked at */
+};
+_Static_assert(sizeof(struct hp_evict_ring) == 16, "hp_evict_ring layout");
+
+/* Per CPU: the hairpin SNAT port cursor, see bpf/lib/nat.h. */
+struct hp_cpu {
+	__u32 port_next;
+	__u32 pad;
+};
+_Static_assert(sizeof(struct hp_cpu) == 8, "hp_cpu layout");
 
 /* ---- IPv4 fragments ---- */
 
@@ -267,7 +294,7 @@ _Static_assert(sizeof(struct hp_iface) == 24, "hp_iface layout");
  * Bumped when a map's key or value layout changes, so that a loader finds
  * out whether pinned maps are the ones it was built for.
  */
-#define HP_LAYOUT_VERSION 1
+#define HP_LAYOUT_VERSION 2 /* 2: hp_config evict_slots and nr_cpus, HP_SF_ASSURED, hp_evict */
 
 enum hp_meta_flags {
 	/*
@@ -301,9 +328,11 @@ struct hp_config {
 	__u32 timeout_udp;
 	__u32 timeout_udp_oneway;
 	__u32 max_sessions; /* informational: the size the table was made with */
+	__u32 evict_slots;  /* hp_evict's ring slots: one per session */
+	__u32 nr_cpus;	    /* possible CPUs: the SNAT port cursor's stride */
 	__u32 pad;
 };
-_Static_assert(sizeof(struct hp_config) == 32, "hp_config layout");
+_Static_assert(sizeof(struct hp_config) == 40, "hp_config layout");
 
 /*
  * The idle timeout of a session half, in seconds, by its state (RFC 5382:

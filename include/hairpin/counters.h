@@ -49,6 +49,7 @@
 	X(SESSION_CREATED, "session_created", "new NAT session")                  \
 	X(SESSION_REPLACED, "session_replaced", "expired session replaced by a new flow") \
 	X(SESSION_EXPIRED, "session_expired", "sessions removed by the expiry sweep") \
+	X(SESSION_EVICTED, "session_evicted", "sessions that never proved real, evicted from a full table") \
 	X(TCP_ESTABLISHED, "tcp_established", "TCP sessions that completed the handshake") \
 	X(TCP_CLOSING, "tcp_closing", "TCP sessions that saw FIN or RST")        \
 	X(TCP_REOPENED, "tcp_reopened", "closing TCP sessions reused by a new SYN") \

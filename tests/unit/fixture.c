@@ -293,7 +293,9 @@ static bool fill_maps(struct fx *fx, const struct fx_opts *o)
 		.timeout_udp_oneway = HP_TIMEOUT_UDP_ONEWAY,
 		.max_sessions = bpf_map__max_entries(fx->skel->maps.hp_sessions) /
 				HP_ENTRIES_PER_SESSION,
+		.nr_cpus = libbpf_num_possible_cpus(),
 	};
+	fx->cfg.evict_slots = bpf_map__max_entries(fx->skel->maps.hp_evict);
 	if (o->timeout_sec) {
 		fx->cfg.timeout_tcp_established = o->timeout_sec;
 		fx->cfg.timeout_tcp_transitory = o->timeout_sec;
@@ -346,6 +348,17 @@ static struct hairpin *skel_load(const struct fx_opts *o)
 	if (o->egress_entries)
 		bpf_map__set_max_entries(skel->maps.hp_egress,
 					 o->egress_entries);
+	/*
+	 * The eviction ring as the loader sizes it for this table (one slot
+	 * per session), and small: fx_reset zeroes it every case.
+	 */
+	{
+		__u32 sessions = bpf_map__max_entries(skel->maps.hp_sessions) /
+				 HP_ENTRIES_PER_SESSION;
+
+		bpf_map__set_max_entries(skel->maps.hp_evict,
+					 sessions < 64 ? sessions : 64);
+	}
 	err = hairpin__load(skel);
 	if (err) {
 		dump_libbpf_log();

@@ -16,7 +16,7 @@
 
 #include "fixture.h"
 
-#define MAX_STEPS 6
+#define MAX_STEPS 8
 #define MAX_SESS 6
 #define MAX_CNT 8
 #define MAX_RULES 3

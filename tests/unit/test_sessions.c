@@ -2,7 +2,8 @@
 /*
  * Session state: TCP/UDP state machine, expiry (with the idle timeouts cut
  * to 10 s and entries pre-populated 60 s old), hairpin SNAT port allocation
- * over a two-port range, a full session table, and reply-tuple clashes.
+ * over a two-port range, a full session table, eviction from it of sessions
+ * that never proved real, and reply-tuple clashes.
  */
 #include "cases.h"
 
@@ -24,22 +25,28 @@ static const struct script states[] = {
 	/* no reply seen yet: an ACK does not establish */
 	STATES("ack_before_reply", 2, SYN_SENT, 0, 0, 0, 0, IN_FWD(TH_SYN),
 	       IN_FWD(TH_ACK)),
-	STATES("established", 3, ESTAB, HP_SF_SEEN_REPLY, 1, 0, 0, IN_FWD(TH_SYN),
-	       IN_REPLY(TH_SYN | TH_ACK), IN_FWD(TH_ACK)),
-	STATES("fin_closing", 4, CLOSING, HP_SF_SEEN_REPLY, 1, 1, 0, IN_FWD(TH_SYN),
-	       IN_REPLY(TH_SYN | TH_ACK), IN_FWD(TH_ACK),
-	       IN_FWD(TH_FIN | TH_ACK)),
-	STATES("reply_fin_closing", 4, CLOSING, HP_SF_SEEN_REPLY, 1, 1, 0,
+	/* the handshake completed: the session proved real (assured) */
+	STATES("established", 3, ESTAB, HP_SF_SEEN_REPLY | HP_SF_ASSURED, 1, 0, 0,
+	       IN_FWD(TH_SYN), IN_REPLY(TH_SYN | TH_ACK), IN_FWD(TH_ACK)),
+	/* a FIN half-closes: data may still flow, the session stays assured */
+	STATES("fin_closing", 4, CLOSING, HP_SF_SEEN_REPLY | HP_SF_ASSURED, 1, 1, 0,
 	       IN_FWD(TH_SYN), IN_REPLY(TH_SYN | TH_ACK), IN_FWD(TH_ACK),
+	       IN_FWD(TH_FIN | TH_ACK)),
+	STATES("reply_fin_closing", 4, CLOSING, HP_SF_SEEN_REPLY | HP_SF_ASSURED, 1, 1,
+	       0, IN_FWD(TH_SYN), IN_REPLY(TH_SYN | TH_ACK), IN_FWD(TH_ACK),
 	       IN_REPLY(TH_FIN | TH_ACK)),
 	STATES("rst_closing", 2, CLOSING, HP_SF_SEEN_REPLY, 0, 1, 0, IN_FWD(TH_SYN),
 	       IN_REPLY(TH_RST | TH_ACK)),
+	/* nothing flows after a RST: the session may be evicted again */
+	STATES("rst_after_established", 4, CLOSING, HP_SF_SEEN_REPLY, 1, 1, 0,
+	       IN_FWD(TH_SYN), IN_REPLY(TH_SYN | TH_ACK), IN_FWD(TH_ACK),
+	       IN_FWD(TH_RST)),
 	/* the client reuses the 4-tuple of a closing flow */
 	STATES("syn_reopens_closing", 5, SYN_SENT, 0, 1, 1, 1, IN_FWD(TH_SYN),
 	       IN_REPLY(TH_SYN | TH_ACK), IN_FWD(TH_ACK),
 	       IN_FWD(TH_FIN | TH_ACK), IN_FWD(TH_SYN)),
 	/* after closing, data still flows until the entries expire */
-	STATES("closing_still_translates", 5, CLOSING, HP_SF_SEEN_REPLY, 1, 1, 0,
+	STATES("closing_still_translates", 5, CLOSING, HP_SF_SEEN_REPLY | HP_SF_ASSURED, 1, 1, 0,
 	       IN_FWD(TH_SYN), IN_REPLY(TH_SYN | TH_ACK), IN_FWD(TH_ACK),
 	       IN_FWD(TH_FIN | TH_ACK), IN_REPLY(TH_ACK)),
 };
@@ -241,10 +248,149 @@ static const struct script table[] = {
 			  HP_SF_REPLY, RULE_HAIRPIN_OFF } } },
 };
 
+/*
+ * ---- eviction: a full table (2 sessions) makes room from sessions that
+ * never proved real, oldest first, and never from proved ones ----
+ */
+
+/*
+ * Flow n: the internet client from port 41000 + n, TCP to the web forward
+ * or UDP to the DNS forward, and the server's answers.
+ */
+#define FLOW_PORT(n) (41000 + (n))
+#define SYN_FROM(n)                                                          \
+	XDP_STEP(IF_WAN, FROM_INET(.sport = FLOW_PORT(n)), XDP_REDIRECT,     \
+		 FWD_TO_SERVER, .daddr = SERVER)
+#define ACK_FROM(n)                                                          \
+	XDP_STEP(IF_WAN, FROM_INET(.sport = FLOW_PORT(n), .tcp_flags = TH_ACK), \
+		 XDP_REDIRECT, FWD_TO_SERVER, .daddr = SERVER)
+#define SYNACK_TO(n)                                                         \
+	XDP_STEP(IF_LAN,                                                     \
+		 FROM_SERVER(.daddr = INET_CLIENT, .dport = FLOW_PORT(n)),   \
+		 XDP_REDIRECT, FWD_TO_INET, .saddr = PUBLIC)
+#define HANDSHAKE(n) SYN_FROM(n), SYNACK_TO(n), ACK_FROM(n)
+#define HOST_SESSION(n, st, fl)                                              \
+	{ IPPROTO_TCP, T(INET_CLIENT, PUBLIC, FLOW_PORT(n), 80),             \
+	  T(INET_CLIENT, SERVER, FLOW_PORT(n), 80), st, fl, RULE_WEB },      \
+	{ IPPROTO_TCP, T(SERVER, INET_CLIENT, 80, FLOW_PORT(n)),             \
+	  T(PUBLIC, INET_CLIENT, 80, FLOW_PORT(n)), st, HP_SF_REPLY | (fl),  \
+	  RULE_WEB }
+#define PROVED (HP_SF_SEEN_REPLY | HP_SF_ASSURED)
+
+#define UDP_FROM(n)                                                          \
+	XDP_STEP(IF_WAN, FROM_INET(.proto = IPPROTO_UDP, .dport = 53,        \
+				   .sport = FLOW_PORT(n)),                   \
+		 XDP_REDIRECT, FWD_TO_SERVER, .daddr = SERVER, .dport = 5353)
+#define UDP_TO(n)                                                            \
+	XDP_STEP(IF_LAN,                                                     \
+		 FROM_SERVER(.proto = IPPROTO_UDP, .sport = 5353,            \
+			     .daddr = INET_CLIENT, .dport = FLOW_PORT(n)),   \
+		 XDP_REDIRECT, FWD_TO_INET, .saddr = PUBLIC, .sport = 53)
+#define UDP_SESSION(n, fl)                                                   \
+	{ IPPROTO_UDP, T(INET_CLIENT, PUBLIC, FLOW_PORT(n), 53),             \
+	  T(INET_CLIENT, SERVER, FLOW_PORT(n), 5353), HP_STATE_UDP, fl,      \
+	  RULE_DNS },                                                        \
+	{ IPPROTO_UDP, T(SERVER, INET_CLIENT, 5353, FLOW_PORT(n)),           \
+	  T(PUBLIC, INET_CLIENT, 53, FLOW_PORT(n)), HP_STATE_UDP,            \
+	  HP_SF_REPLY | (fl), RULE_DNS }
+
+#define TWO_SESSIONS { .session_entries = 4 }
+
+static const struct script evict[] = {
+	/* a SYN flood's sessions: the oldest goes for the new flow */
+	{ .name = "evict_oldest_handshake", .opts = TWO_SESSIONS,
+	  .steps = { SYN_FROM(1), SYN_FROM(2), SYN_FROM(3) },
+	  .counters = { CNT(SESSION_CREATED, 3), CNT(SESSION_EVICTED, 1),
+			CNT(XDP_FAST_REDIRECT, 3) },
+	  .n_sessions = 4,
+	  .sessions = { HOST_SESSION(2, SYN_SENT, 0), HOST_SESSION(3, SYN_SENT, 0) } },
+	/* answered by the server but never completed: still a flood's */
+	{ .name = "evict_answered_handshake", .opts = TWO_SESSIONS,
+	  .steps = { SYN_FROM(1), SYNACK_TO(1), SYN_FROM(2), SYN_FROM(3) },
+	  .counters = { CNT(SESSION_CREATED, 3), CNT(SESSION_EVICTED, 1),
+			CNT(XDP_FAST_REDIRECT, 4) },
+	  .n_sessions = 4,
+	  .sessions = { HOST_SESSION(2, SYN_SENT, 0), HOST_SESSION(3, SYN_SENT, 0) } },
+	/* an established session is passed over for a younger handshake */
+	{ .name = "evict_spares_established", .opts = TWO_SESSIONS,
+	  .steps = { HANDSHAKE(1), SYN_FROM(2), SYN_FROM(3),
+		     /* and it still translates */
+		     ACK_FROM(1) },
+	  .counters = { CNT(SESSION_CREATED, 3), CNT(SESSION_EVICTED, 1),
+			CNT(TCP_ESTABLISHED, 1), CNT(XDP_FAST_REDIRECT, 6) },
+	  .n_sessions = 4,
+	  .sessions = { HOST_SESSION(1, ESTAB, PROVED), HOST_SESSION(3, SYN_SENT, 0) } },
+	/* negative control: nothing that may go, the new flow is dropped */
+	{ .name = "evict_none_when_all_proved", .opts = TWO_SESSIONS,
+	  .steps = { HANDSHAKE(1), HANDSHAKE(2),
+		     XDP_SAME(IF_WAN, FROM_INET(.sport = FLOW_PORT(3)), XDP_DROP) },
+	  .counters = { CNT(SESSION_CREATED, 2), CNT(TCP_ESTABLISHED, 2),
+			CNT(XDP_FAST_REDIRECT, 6), CNT(DROP_TABLE_FULL, 1) },
+	  .n_sessions = 4,
+	  .sessions = { HOST_SESSION(1, ESTAB, PROVED), HOST_SESSION(2, ESTAB, PROVED) } },
+	/* a reset connection proved nothing more: it may go */
+	{ .name = "evict_reset_session", .opts = TWO_SESSIONS,
+	  .steps = { HANDSHAKE(1),
+		     XDP_STEP(IF_WAN,
+			      FROM_INET(.sport = FLOW_PORT(1), .tcp_flags = TH_RST),
+			      XDP_REDIRECT, FWD_TO_SERVER, .daddr = SERVER),
+		     HANDSHAKE(2), SYN_FROM(3) },
+	  .counters = { CNT(SESSION_CREATED, 3), CNT(SESSION_EVICTED, 1),
+			CNT(TCP_ESTABLISHED, 2), CNT(TCP_CLOSING, 1),
+			CNT(XDP_FAST_REDIRECT, 8) },
+	  .n_sessions = 4,
+	  .sessions = { HOST_SESSION(2, ESTAB, PROVED), HOST_SESSION(3, SYN_SENT, 0) } },
+	/*
+	 * UDP: a flow never answered, or answered once (one exchange, as a
+	 * DNS query), may go; one that asked again after the answer stays.
+	 */
+	{ .name = "evict_udp_oneway", .opts = TWO_SESSIONS,
+	  .steps = { UDP_FROM(1), UDP_FROM(2), UDP_TO(2), UDP_FROM(2), UDP_FROM(3) },
+	  .counters = { CNT(SESSION_CREATED, 3), CNT(SESSION_EVICTED, 1),
+			CNT(XDP_FAST_REDIRECT, 5) },
+	  .n_sessions = 4,
+	  .sessions = { UDP_SESSION(2, PROVED), UDP_SESSION(3, 0) } },
+	{ .name = "evict_udp_one_exchange", .opts = TWO_SESSIONS,
+	  .steps = { UDP_FROM(1), UDP_TO(1), UDP_FROM(2), UDP_TO(2), UDP_FROM(2),
+		     UDP_FROM(3) },
+	  .counters = { CNT(SESSION_CREATED, 3), CNT(SESSION_EVICTED, 1),
+			CNT(XDP_FAST_REDIRECT, 6) },
+	  .n_sessions = 4,
+	  .sessions = { UDP_SESSION(2, PROVED), UDP_SESSION(3, 0) } },
+	{ .name = "evict_none_udp_streams", .opts = TWO_SESSIONS,
+	  .steps = { UDP_FROM(1), UDP_TO(1), UDP_FROM(1), UDP_FROM(2), UDP_TO(2),
+		     UDP_FROM(2),
+		     XDP_SAME(IF_WAN, FROM_INET(.proto = IPPROTO_UDP, .dport = 53,
+						.sport = FLOW_PORT(3)),
+			      XDP_DROP) },
+	  .counters = { CNT(SESSION_CREATED, 2), CNT(XDP_FAST_REDIRECT, 6),
+			CNT(DROP_TABLE_FULL, 1) },
+	  .n_sessions = 4,
+	  .sessions = { UDP_SESSION(1, PROVED), UDP_SESSION(2, PROVED) } },
+	/*
+	 * hairpin: one SNAT port, taken by a handshake that never completed;
+	 * the next flow evicts it and takes its port, and the evicted flow's
+	 * next packet is not rewritten onto it
+	 */
+	{ .name = "evict_hairpin_port",
+	  .opts = { .snat_lo = 61000, .snat_hi = 61000 },
+	  .steps = { XDP_STEP(IF_LAN, FROM_CLIENT(.saddr = OTHER_HOST(1)), XDP_TX,
+			      FWD_TO_SERVER, SNAT_LAN, .daddr = SERVER),
+		     HP_FWD(TH_SYN),
+		     XDP_SAME(IF_LAN,
+			      FROM_CLIENT(.saddr = OTHER_HOST(1), .tcp_flags = TH_ACK),
+			      XDP_PASS) },
+	  .counters = { CNT(SESSION_CREATED, 2), CNT(SESSION_EVICTED, 1),
+			CNT(XDP_FAST_TX, 2), CNT(PASS_NOT_SYN, 1) },
+	  .n_sessions = 2,
+	  .sessions = { HAIRPIN_ORIG(SYN_SENT, 0), HAIRPIN_REPLY(SYN_SENT, 0) } },
+};
+
 void register_session_tests(void)
 {
 	REGISTER(states);
 	REGISTER(expiry);
 	REGISTER(alloc);
 	REGISTER(table);
+	REGISTER(evict);
 }
