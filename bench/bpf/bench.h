@@ -11,6 +11,13 @@
 
 /* The UDP port every benchmark stream is sent to; rx_count counts only it. */
 #define HPB_UDP_PORT 5201
+/*
+ * The TCP handshake storm's port: the server's rx_count answers every SYN to
+ * it with a SYN-ACK and counts the final ACKs; the client's handshake
+ * program answers every SYN-ACK from it with that ACK.
+ */
+#define HPB_TCP_PORT 5202
+#define HPB_SYNACK_SEQ 1000 /* the server's initial sequence number */
 /* Template frames are shorter than this (a power of two: it is a mask). */
 #define HPB_TMPL_MAX 128
 

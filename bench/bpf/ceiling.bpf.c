@@ -2,12 +2,14 @@
 /*
  * The ceiling: the least a router can do to move a frame along the same path
  * as hairpin-xdp's fast path. It rewrites the two MAC addresses to the next
- * hop's (one lookup by ingress port, filled by bench/run) and sends the frame
- * on: XDP_TX back out of the port it came in on (the hairpin), XDP_REDIRECT
- * through a devmap otherwise. No parsing beyond Ethernet, no NAT, no TTL.
+ * hop's (one lookup by IPv4 destination, filled by bench/run) and sends the
+ * frame on: XDP_TX back out of the port it came in on (the hairpin),
+ * XDP_REDIRECT through a devmap otherwise. No parsing beyond the IPv4
+ * destination, no NAT, no TTL.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
+#include <linux/ip.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "bench.h"
@@ -26,12 +28,13 @@ int ceiling(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
+	struct iphdr *ip = (void *)(eth + 1);
 	__u32 in = ctx->ingress_ifindex;
 	struct hpb_hop *hop;
 
-	if ((void *)(eth + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP))
+	if ((void *)(ip + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP))
 		return XDP_PASS;
-	hop = bpf_map_lookup_elem(&hpb_hops, &in);
+	hop = bpf_map_lookup_elem(&hpb_hops, &ip->daddr);
 	if (!hop)
 		return XDP_PASS;
 	__builtin_memcpy(eth->h_dest, hop->dmac, ETH_ALEN);

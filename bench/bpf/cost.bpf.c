@@ -11,7 +11,7 @@
  * and nothing else: the least any program that looks at the tuple pays.
  *
  * lookup_xdp: the parse-only floor plus one bpf_map_lookup_elem on a hash
- * map shaped like hp_sessions (same key and value, BPF_F_NO_PREALLOC,
+ * map shaped like hp_sessions (same key and value, preallocated,
  * max_entries set by hpbench to hp_sessions' size, prefilled by hpbench with
  * as many entries as the session table holds): the least any stateful NAT
  * pays per packet. It reads the value, as a NAT would, and passes a packet
@@ -97,7 +97,6 @@ int floor_tc(struct __sk_buff *skb)
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct hp_session_key);
 	__type(value, struct hp_session);
 } hpb_sessions SEC(".maps");

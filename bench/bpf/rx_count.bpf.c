@@ -15,6 +15,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 #include "bench.h"
+#include "tcp_hs.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -35,12 +36,30 @@ int rx_count(struct xdp_md *ctx)
 	__u32 zero = 0;
 	__u64 now;
 
+	struct tcphdr *th;
+	struct iphdr *tip;
+
+	th = hpb_tcp_hs(data, data_end, &tip);
+	if (th && th->dest == bpf_htons(HPB_TCP_PORT)) {
+		__u8 f = ((__u8 *)th)[13] & (HPB_TH_SYN | HPB_TH_ACK | HPB_TH_RST | HPB_TH_FIN);
+
+		/* the storm's SYN: answer it; its final ACK: count it */
+		if (f == HPB_TH_SYN) {
+			hpb_tcp_answer(data, tip, th, HPB_TH_SYN | HPB_TH_ACK, HPB_SYNACK_SEQ,
+				       bpf_ntohl(th->seq) + 1);
+			return XDP_TX;
+		}
+		if (f != HPB_TH_ACK)
+			return XDP_DROP;
+		goto count;
+	}
 	if ((void *)(ip + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP) ||
 	    ip->protocol != IPPROTO_UDP)
 		return XDP_PASS;
 	udp = (void *)ip + ip->ihl * 4;
 	if ((void *)(udp + 1) > data_end || udp->dest != bpf_htons(HPB_UDP_PORT))
 		return XDP_PASS;
+count:
 	rx = bpf_map_lookup_elem(&hpb_rx, &zero);
 	if (!rx)
 		return XDP_DROP;

@@ -47,12 +47,18 @@ int switch_fwd(struct xdp_md *ctx)
 	struct udphdr *udp;
 	__u32 *port;
 
-	if ((void *)(ip + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP) ||
-	    ip->protocol != IPPROTO_UDP || ip->ihl != 5)
+	if ((void *)(ip + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP) || ip->ihl != 5)
 		return XDP_PASS;
-	udp = (void *)(ip + 1);
-	if ((void *)(udp + 1) > data_end || udp->dest != bpf_htons(HPB_UDP_PORT))
+	udp = (void *)(ip + 1); /* TCP's ports are where UDP's are */
+	if ((void *)(udp + 1) > data_end)
 		return XDP_PASS;
+	if (ip->protocol == IPPROTO_UDP) {
+		if (udp->dest != bpf_htons(HPB_UDP_PORT))
+			return XDP_PASS;
+	} else if (ip->protocol != IPPROTO_TCP ||
+		   (udp->dest != bpf_htons(HPB_TCP_PORT) && udp->source != bpf_htons(HPB_TCP_PORT))) {
+		return XDP_PASS; /* the handshake storm's both ways, nothing else */
+	}
 	__builtin_memcpy(key.addr, eth->h_dest, ETH_ALEN);
 	port = bpf_map_lookup_elem(&hpb_fdb, &key);
 	if (!port || *port == ctx->ingress_ifindex)

@@ -8,7 +8,9 @@
 #     bench's unicast frames by destination MAC (the bridge stays for ARP);
 #   - every veth end that receives XDP_TX/REDIRECT frames runs an XDP program
 #     (NAPI): the router's lan0/wan0 (the router's program or xdp_pass), the
-#     client's eth0 (xdp_pass), the server's eth0 (the rx_count receiver);
+#     client's eth0 (handshake: xdp_pass but for the TCP storm's SYN-ACKs,
+#     which it answers), the server's eth0 (the rx_count receiver, which
+#     answers the storm's SYNs);
 #   - the router's ports run threaded NAPI pinned to CPU $BED_ROUTER_CPU, so
 #     the router's whole per-packet work (XDP, stack, nftables, XDP_TX) is
 #     done by two kernel threads whose run time is read from schedstat;
@@ -25,11 +27,15 @@
 
 BED_ROUTER_CPU=${BED_ROUTER_CPU:-1}
 BED_BED_CPU=${BED_BED_CPU:-0}
+# The layout (bed_layout): split, onecore or twocpu.
+BED_LAYOUT=split
+BED_LAN_CPU=$BED_ROUTER_CPU BED_WAN_CPU=$BED_ROUTER_CPU BED_INET_CPU=$BED_BED_CPU
 BED_OBJ=$BENCH_ROOT/build/bench
 HPBENCH=$BED_OBJ/hpbench
 BED_PINS=		# $HP_PIN_DIR/bench once up
 BED_THREADS=()		# router NAPI thread ids
 BED_UDP_PORT=5201	# must match HPB_UDP_PORT in bench/bpf/bench.h
+BED_TCP_PORT=5202	# must match HPB_TCP_PORT
 BED_CRR_PORT=8080
 # hairpin-xdp as a user with the new-sessions load would attach it: the
 # whole non-privileged port range for hairpin SNAT.
@@ -40,6 +46,8 @@ ifindex_of() { in_ns "$1" ip -j link show dev "$2" | "$PYTHON" -c 'import json,s
 
 # le32 N: the 4 bytes of N, little endian, as bpftool's "hex" arguments.
 le32() { printf '%02x %02x %02x %02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
+# ip_dec A.B.C.D: the 4 bytes (network order) as bpftool arguments.
+ip_dec() { echo "${1//./ }"; }
 # mac_hex AA:BB:...: the 6 bytes as bpftool arguments.
 mac_hex() { echo "${1//:/ }"; }
 
@@ -74,11 +82,11 @@ _bed_common() {
 	local p ifx mac ns dev port
 	BED_PINS=$HP_PIN_DIR/bench
 	mkdir -p "$BED_PINS"
-	_load switch switch && _load rx rx_count || return 1
+	_load switch switch && _load rx rx_count && _load hs handshake || return 1
 
 	# Receiver, client NAPI, switch ports.
 	_xdp server eth0 "$BED_PINS/rx/prog" &&
-		_xdp client eth0 "$HP_PIN_DIR/xdp_pass" || return 1
+		_xdp client eth0 "$BED_PINS/hs/prog" || return 1
 	for p in p-router p-server p-client; do
 		_xdp switch "$p" "$BED_PINS/switch/prog" || return 1
 		ifx=$(ifindex_of switch "$p")
@@ -108,25 +116,25 @@ _bed_common() {
 	# Cores: the router's ports on one, the switch's port towards the router
 	# on the other (without its own thread it would run in the router's).
 	BED_THREADS=()
-	for p in lan0 wan0; do
-		BED_THREADS+=("$(_napi_thread router "$p" "$BED_ROUTER_CPU")") || return 1
-	done
+	BED_THREADS+=("$(_napi_thread router lan0 "$BED_LAN_CPU")") || return 1
+	BED_THREADS+=("$(_napi_thread router wan0 "$BED_WAN_CPU")") || return 1
 	_napi_thread switch p-router "$BED_BED_CPU" >/dev/null || return 1
 }
 
 # _bed_router CONFIG: the router's part of the configuration.
 _bed_router() {
-	local cfg=$1 lan wan i
+	local cfg=$1 lan
 	case $cfg in
 	ceiling)
 		_load ceiling ceiling || return 1
 		lan=$(ifindex_of router lan0)
-		wan=$(ifindex_of router wan0)
-		# Both directions' frames go to the server, as hairpin-xdp sends them.
-		for i in "$lan" "$wan"; do
-			bpftool map update pinned "$BED_PINS/ceiling/hpb_hops" key hex $(le32 "$i") \
-				value hex $(le32 "$lan") $(mac_hex "$(mac_of router lan0)") $(mac_hex "$(mac_of server eth0)") >&2 || return 1
-		done
+		# By destination: the public address's frames go to the server (both
+		# ports' streams, as hairpin-xdp sends them), the LAN client's to it
+		# (the handshake storm's SYN-ACKs, untranslated here).
+		bpftool map update pinned "$BED_PINS/ceiling/hpb_hops" key $(ip_dec "$PUB") \
+			value hex $(le32 "$lan") $(mac_hex "$(mac_of router lan0)") $(mac_hex "$(mac_of server eth0)") >&2 &&
+			bpftool map update pinned "$BED_PINS/ceiling/hpb_hops" key $(ip_dec "$CLIENT") \
+				value hex $(le32 "$lan") $(mac_hex "$(mac_of router lan0)") $(mac_hex "$(mac_of client eth0)") >&2 || return 1
 		in_ns router bpftool map update pinned "$BED_PINS/ceiling/hpb_ports" key hex $(le32 "$lan") value hex $(le32 "$lan") >&2 &&
 			_xdp router lan0 "$BED_PINS/ceiling/prog" &&
 			_xdp router wan0 "$BED_PINS/ceiling/prog"
@@ -146,7 +154,7 @@ _bed_router() {
 				chain prerouting {
 					type nat hook prerouting priority dstnat; policy accept;
 					ip daddr $PUB udp dport $BED_UDP_PORT dnat to $SERVER
-					ip daddr $PUB tcp dport { $BED_UDP_PORT, $BED_CRR_PORT } dnat to $SERVER
+					ip daddr $PUB tcp dport { $BED_UDP_PORT, $BED_TCP_PORT, $BED_CRR_PORT } dnat to $SERVER
 				}
 				chain postrouting {
 					type nat hook postrouting priority srcnat; policy accept;
@@ -161,12 +169,33 @@ _bed_router() {
 		hp attach lan0 wan0 --snat-ports "$BED_SNAT_PORTS" "${extra[@]}" >&2 &&
 			hp forward add udp "$PUB:$BED_UDP_PORT" "$SERVER:$BED_UDP_PORT" >&2 &&
 			hp forward add tcp "$PUB:$BED_UDP_PORT" "$SERVER:$BED_UDP_PORT" >&2 &&
-			hp forward add tcp "$PUB:$BED_CRR_PORT" "$SERVER:$BED_CRR_PORT" >&2
+			hp forward add tcp "$PUB:$BED_CRR_PORT" "$SERVER:$BED_CRR_PORT" >&2 &&
+			hp forward add tcp "$PUB:$BED_TCP_PORT" "$SERVER:$BED_TCP_PORT" >&2
 		;;
 	*)
 		echo "bed: unknown configuration $cfg" >&2
 		return 1
 		;;
+	esac
+}
+
+# bed_layout NAME: where the router's and the bed's work run.
+#   split    the router's two NAPI threads on CPU $BED_ROUTER_CPU, the rest
+#            (generators, switch, hosts, receiver) on CPU $BED_BED_CPU: the
+#            router's own time is read apart from the rest;
+#   onecore  everything on CPU $BED_BED_CPU: the whole system's cost, read as
+#            the rate at the receiver (deferred work, RCU callbacks and
+#            timers included wherever they run);
+#   twocpu   lan0's NAPI thread and the LAN client's generator on CPU
+#            $BED_BED_CPU, wan0's and the internet host's generator on CPU
+#            $BED_ROUTER_CPU: two generators, two router CPUs.
+bed_layout() {
+	BED_LAYOUT=$1
+	case $1 in
+	split) BED_LAN_CPU=$BED_ROUTER_CPU BED_WAN_CPU=$BED_ROUTER_CPU BED_INET_CPU=$BED_BED_CPU ;;
+	onecore) BED_LAN_CPU=$BED_BED_CPU BED_WAN_CPU=$BED_BED_CPU BED_INET_CPU=$BED_BED_CPU ;;
+	twocpu) BED_LAN_CPU=$BED_BED_CPU BED_WAN_CPU=$BED_ROUTER_CPU BED_INET_CPU=$BED_ROUTER_CPU ;;
+	*) echo "bed: unknown layout $1" >&2; return 1 ;;
 	esac
 }
 
