@@ -163,7 +163,7 @@ _bed_router() {
 			}
 		EOF
 		;;
-	hpx-fast | hpx-slow)
+	hpx-fast | hpx-slow | hpx-before)
 		local extra=()
 		[ "$cfg" = hpx-slow ] && extra=(--no-fast-path)
 		hp attach lan0 wan0 --snat-ports "$BED_SNAT_PORTS" "${extra[@]}" >&2 &&

@@ -20,7 +20,7 @@ _cost() {
 	shift 5
 	out=$(taskset -c "$BED_ROUTER_CPU" nsenter --net="/run/netns/$PFX-router" -- timeout 120 \
 		"$HPBENCH" cost "$hook" "$target" "$frame" --dev "$dev" "$@" "$BED_OBJ/cost.bpf.o") || return 1
-	record cost "\"name\": \"$name\", \"hook\": \"$hook\", \"sessions\": ${COST_SESSIONS:-0}, \"result\": $out"
+	record cost "\"name\": \"${COST_TAG:-}$name\", \"hook\": \"$hook\", \"sessions\": ${COST_SESSIONS:-0}, \"result\": $out"
 }
 
 # _memory SESSIONS LABEL MAX: memlock of every hairpin-xdp map, summed, for

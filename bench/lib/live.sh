@@ -79,6 +79,11 @@ _iperf() {
 # (twocpu: the two-generator new flows only).
 live_config() {
 	local round=$1 cfg=$2 dst=$PUB cm rm im wm
+	if [ "$cfg" = hpx-before ]; then
+		HAIRPIN_XDP=$BENCH_BEFORE live_config "$round" hpx-was
+		return
+	fi
+	[ "$cfg" = hpx-was ] && cfg=hpx-before
 	bed_up "$cfg" >/dev/null || return 1
 	# Plain forwarding has no NAT: the same streams go to the server itself.
 	[ "$cfg" = forward ] && dst=$SERVER

@@ -14,7 +14,7 @@ import statistics
 import subprocess
 import sys
 
-CONFIG_ORDER = ["ceiling", "forward", "nft", "nft-flowtable", "hpx-fast", "hpx-slow"]
+CONFIG_ORDER = ["ceiling", "forward", "nft", "nft-flowtable", "hpx-fast", "hpx-slow", "hpx-before"]
 CONFIG_TITLE = {
     "ceiling": "XDP ceiling",
     "forward": "kernel forwarding",
@@ -22,6 +22,7 @@ CONFIG_TITLE = {
     "nft-flowtable": "nftables + flowtable",
     "hpx-fast": "hairpin-xdp",
     "hpx-slow": "hairpin-xdp slow path",
+    "hpx-before": "hairpin-xdp before",
 }
 # metric -> (title, unit, how to get value and router cost from a sample)
 LIVE_METRICS = ["udp_pps_hairpin", "udp_pps_inet", "new_flows", "new_flows_inet", "tcp_hs",
@@ -175,11 +176,11 @@ def main():
         harness[hook] = statistics.median(h) if h else 0
     res_cost = {}
     for s in cost:
-        if s["name"] == "harness":
+        if s["name"].endswith("harness"):
             continue
         key = s["name"] if not s["sessions"] else f"{s['name']}@{s['sessions']}"
         # direct_*: run without the harness, nothing to subtract
-        off = 0 if s["name"].startswith("direct_") else harness[s["hook"]]
+        off = 0 if s["name"].split(":")[-1].startswith("direct_") else harness[s["hook"]]
         net = [v - off for v in s["result"]["ns"]]
         e = res_cost.setdefault(key, {"name": s["name"], "hook": s["hook"], "sessions": s["sessions"], "ns": [], "retval": s["result"]["retval"]})
         e["ns"] += net
