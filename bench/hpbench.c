@@ -3,10 +3,11 @@
  * hpbench: the benchmark's packet tools, driven by bench/run.
  *
  *   hpbench gen  DEV FRAME [--seconds S | --count N] [--vary FLOWS,PORTS]
- *                [--bpf-stats] OBJ
+ *                [--pps RATE] [--bpf-stats] OBJ
  *       Offer FRAME out of DEV as fast as the CPU can: BPF_PROG_TEST_RUN with
  *       BPF_F_TEST_XDP_LIVE_FRAMES on gen.bpf.o (XDP_TX of every frame). Run
- *       it inside the sender's namespace, pinned to its core. --bpf-stats
+ *       it inside the sender's namespace, pinned to its core. --pps paces
+ *       it (a flood of a given rate, in millisecond batches). --bpf-stats
  *       turns on the kernel's per-program run time while it runs.
  *   hpbench cost HOOK TARGET FRAME --repeat N [--vary ...] [--dev DEV]
  *                [--samples K] [--direct] [--table ENTRIES --fill N,SADDR,REPLY]
@@ -249,9 +250,10 @@ static int cmd_gen(int argc, char **argv)
 		{ "count", required_argument, NULL, 'n' },
 		{ "vary", required_argument, NULL, 'v' },
 		{ "bpf-stats", no_argument, NULL, 'b' },
+		{ "pps", required_argument, NULL, 'p' },
 		{},
 	};
-	double seconds = 0, t0, elapsed;
+	double seconds = 0, t0, elapsed, pps = 0;
 	int stats_fd = -1;
 	uint64_t count = 0, sent = 0, chunk;
 	const char *vary = NULL;
@@ -268,6 +270,8 @@ static int cmd_gen(int argc, char **argv)
 			count = strtoull(optarg, NULL, 0);
 		else if (c == 'v')
 			vary = optarg;
+		else if (c == 'p')
+			pps = atof(optarg);
 		else if (c == 'b')
 			/* run_time_ns/run_cnt of every program, while this fd is open */
 			stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
@@ -298,6 +302,17 @@ static int cmd_gen(int argc, char **argv)
 			    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = 64);
 
 		chunk = 16384;
+		if (pps > 0) {
+			/* a millisecond's worth, sent when it is due */
+			double due = t0 + sent / pps, now = now_s();
+
+			chunk = pps / 1000 > 1 ? (uint64_t)(pps / 1000) : 1;
+			if (due > now) {
+				struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)((due - now) * 1e9) };
+
+				nanosleep(&ts, NULL);
+			}
+		}
 		if (count && count - sent < chunk)
 			chunk = count - sent;
 		run.repeat = chunk;
@@ -449,8 +464,9 @@ static int cmd_cost(int argc, char **argv)
 	if (fill)
 		fill_sessions(map_fd(obj, "hpb_sessions"), tmpl.data, fill);
 
-	if (!strcmp(target, "floor") || !strcmp(target, "nop") || !strcmp(target, "lookup")) {
-		char name[16];
+	if (!strcmp(target, "floor") || !strcmp(target, "nop") || !strcmp(target, "lookup") ||
+	    !strcmp(target, "insert_pre") || !strcmp(target, "insert_np")) {
+		char name[24];
 
 		snprintf(name, sizeof(name), "%s_%s", target, hook);
 		target_fd = prog_fd(obj, name);

@@ -203,6 +203,7 @@ static void print_session(const struct hp_session_key *k, const struct hp_sessio
 	json_kv_str("xlat_dst", tdst);
 	json_kv_bool("hairpin", hairpin);
 	json_kv_bool("seen_reply", s->flags & HP_SF_SEEN_REPLY);
+	json_kv_bool("assured", s->flags & HP_SF_ASSURED);
 	json_kv_u64("rule_id", s->rule_id);
 	json_kv_u64("idle", idle);
 	json_kv_u64("timeout", left);

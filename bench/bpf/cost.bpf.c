@@ -16,6 +16,11 @@
  * as many entries as the session table holds): the least any stateful NAT
  * pays per packet. It reads the value, as a NAT would, and passes a packet
  * it finds (XDP_PASS) and drops one it does not (the retval says which).
+ *
+ * insert_pre_xdp / insert_np_xdp: the parse-only floor plus one BPF_NOEXIST
+ * insert of the frame's key (a new one every run with --vary) into a
+ * session-shaped table, preallocated or BPF_F_NO_PREALLOC: what one half of
+ * a new session costs to insert each way. XDP_PASS when it went in.
  */
 #include "tmpl.h"
 #include "lib/parse.h"
@@ -117,3 +122,43 @@ int lookup_xdp(struct xdp_md *ctx)
 }
 
 char LICENSE[] SEC("license") = "GPL";
+
+/* One insert per run; sized for the bench's 100k new flows per sample. */
+#define HPB_INSERT_ENTRIES 262144
+struct hpb_insert_table {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, HPB_INSERT_ENTRIES);
+	__type(key, struct hp_session_key);
+	__type(value, struct hp_session);
+};
+struct hpb_insert_table hpb_ins_pre SEC(".maps");
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, HPB_INSERT_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct hp_session_key);
+	__type(value, struct hp_session);
+} hpb_ins_np SEC(".maps");
+
+static __always_inline int hpb_insert(struct xdp_md *ctx, void *map)
+{
+	struct hp_session v = { .state = HP_STATE_UDP };
+	struct hp_packet pkt = {};
+
+	if (hp_parse((void *)(long)ctx->data, (void *)(long)ctx->data_end, &pkt, true) != HP_CONTINUE)
+		return XDP_ABORTED;
+	v.xlat = pkt.key.tuple;
+	return bpf_map_update_elem(map, &pkt.key, &v, BPF_NOEXIST) ? XDP_DROP : XDP_PASS;
+}
+
+SEC("xdp")
+int insert_pre_xdp(struct xdp_md *ctx)
+{
+	return hpb_insert(ctx, &hpb_ins_pre);
+}
+
+SEC("xdp")
+int insert_np_xdp(struct xdp_md *ctx)
+{
+	return hpb_insert(ctx, &hpb_ins_np);
+}

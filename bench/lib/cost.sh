@@ -123,6 +123,15 @@ for s in json.load(sys.stdin):
 			--repeat 10000 --vary "10000,10000" || return 1
 	done
 
+	# One insert of a new key, into a preallocated and an on-demand
+	# session-shaped table: what the preallocation changes per half.
+	for ((k = 0; k < COST_SAMPLES; k++)); do
+		_cost insert_pre xdp insert_pre wan0 "$_IM,$_WM,udp,198.51.100.$((10 + 4 * k)):1024,$PUB:$BED_UDP_PORT" \
+			--repeat "$n" --vary "$n,50000" &&
+			_cost insert_np xdp insert_np wan0 "$_IM,$_WM,udp,198.51.100.$((10 + 4 * k)):1024,$PUB:$BED_UDP_PORT" \
+				--repeat "$n" --vary "$n,50000" || return 1
+	done
+
 	# The same with the next-hop cache off (bpf_fib_lookup on every packet):
 	# what the cache saves.
 	hp config --nexthop-cache off >&2 || return 1
