@@ -303,15 +303,21 @@ static int cmd_gen(int argc, char **argv)
 
 		chunk = 16384;
 		if (pps > 0) {
-			/* a millisecond's worth, sent when it is due */
-			double due = t0 + sent / pps, now = now_s();
+			/*
+			 * What is due by now, at most a chunk: a run has a fixed
+			 * cost of milliseconds (its page pool), so a paced flood
+			 * is sent in bursts of what accrued meanwhile.
+			 */
+			double due = (now_s() - t0) * pps - sent;
 
-			chunk = pps / 1000 > 1 ? (uint64_t)(pps / 1000) : 1;
-			if (due > now) {
-				struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)((due - now) * 1e9) };
+			if (due < 1) {
+				struct timespec ts = { .tv_sec = 0, .tv_nsec = 1000000 };
 
 				nanosleep(&ts, NULL);
+				continue;
 			}
+			if (due < chunk)
+				chunk = (uint64_t)due;
 		}
 		if (count && count - sent < chunk)
 			chunk = count - sent;

@@ -74,14 +74,12 @@ _napi_thread() {
 		return 1
 	fi
 	taskset -pc "$cpu" "$pid" >/dev/null || return 1
-	# Sharing a CPU with the generator (onecore, twocpu), a NAPI thread is
-	# real-time: it runs as soon as frames wait for it, and the generator
-	# (one BPF_PROG_TEST_RUN burst that holds the CPU) only in what the
-	# system leaves, so that the receiver counts what the system carries,
-	# not one ring's worth after each burst.
-	if [ "$BED_LAYOUT" != split ]; then
-		chrt -f -p 10 "$pid" >/dev/null || return 1
-	fi
+	# A NAPI thread is real-time: it runs as soon as frames wait for it,
+	# and a generator on its CPU (one BPF_PROG_TEST_RUN burst holds the CPU)
+	# only in what the system leaves, so that the receiver counts what the
+	# system carries, not one ring's worth after each burst, and the
+	# router's time is not spent on frames dropped behind it.
+	chrt -f -p 10 "$pid" >/dev/null || return 1
 	echo "$pid"
 }
 

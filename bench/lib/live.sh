@@ -148,59 +148,51 @@ _sched_runs() {
 # per-program run time (BPF_ENABLE_STATS: run_time_ns / run_cnt) of the
 # router's XDP program in place; bpftool prog profile, recorded as it fails
 # or works. Recorded as kind "profile".
+# _profile_window NAME OUT GEN-ARGS...: perf on the router's threads (only
+# theirs: the core is shared with the rest of the machine) while the LAN
+# client's generator runs with GEN-ARGS, with the router's time, its
+# wakeups and the packets at the receiver in the same window; the top
+# symbols in OUT/profile-NAME.txt, recorded as kind "profile".
+_profile_window() {
+	local name=$1 out=$2 r0 r1 w0 w1 rx perf_pid
+	shift 2
+	sleep 0.1
+	bed_rx >/dev/null || return 1
+	timeout 30 perf record -q -t "$(IFS=,; echo "${BED_THREADS[*]}")" -o "$HP_TMP/perf.data" -- sleep 2.5 >/dev/null 2>&1 &
+	perf_pid=$!
+	sleep 0.2
+	r0=$(bed_router_ns) && w0=$(_sched_runs) || return 1
+	_gen client "$@" >/dev/null
+	sleep 0.3
+	r1=$(bed_router_ns) && w1=$(_sched_runs) && rx=$(bed_rx) || return 1
+	wait "$perf_pid"
+	perf report -i "$HP_TMP/perf.data" --no-children --sort sym 2>/dev/null |
+		grep -v '^#' | grep '%' | head -40 >"$out/profile-$name.txt"
+	record profile "\"config\": \"$name\", \"router_ns\": $((r1 - r0)), \"wakeups\": $((w1 - w0)), \"rx\": $rx, \"top\": $("$PYTHON" -c '
+import json, sys
+rows = []
+for line in open(sys.argv[1]):
+    f = line.split()
+    if len(f) >= 3 and f[0].endswith("%"):
+        rows.append([float(f[0][:-1]), " ".join(f[2:])])
+print(json.dumps(rows))' "$out/profile-$name.txt")"
+}
+
 profile_all() {
-	local out=$1 cfg cm rm prog before after r0 r1 w0 w1 rx frame perf_pid bp_pid
+	local out=$1 cfg cm rm prog before after frame bp_pid
 	for cfg in ceiling hpx-fast nft; do
 		bed_up "$cfg" >/dev/null || return 1
 		cm=$(mac_of client eth0) rm=$(mac_of router lan0)
 		frame="$cm,$rm,udp,$CLIENT:40000,$PUB:$BED_UDP_PORT"
 		_gen client "$frame" --count 16 >/dev/null
-		sleep 0.1
-		bed_rx >/dev/null || return 1
-		# The router's threads only: the core is shared with the rest of
-		# the machine (other tenants' work shows up on it too).
-		timeout 30 perf record -q -t "$(IFS=,; echo "${BED_THREADS[*]}")" -o "$HP_TMP/perf.data" -- sleep 2.5 >/dev/null 2>&1 &
-		perf_pid=$!
-		r0=$(bed_router_ns) && w0=$(_sched_runs) || return 1
-		_gen client "$frame" --seconds 2 >/dev/null
-		sleep 0.3
-		r1=$(bed_router_ns) && w1=$(_sched_runs) && rx=$(bed_rx) || return 1
-		wait "$perf_pid"
-		perf report -i "$HP_TMP/perf.data" --no-children --sort sym 2>/dev/null |
-			grep -v '^#' | grep '%' | head -40 >"$out/profile-$cfg.txt"
-		record profile "\"config\": \"$cfg\", \"router_ns\": $((r1 - r0)), \"wakeups\": $((w1 - w0)), \"rx\": $rx, \"top\": $("$PYTHON" -c '
-import json, sys
-rows = []
-for line in open(sys.argv[1]):
-    f = line.split()
-    if len(f) >= 3 and f[0].endswith("%"):
-        rows.append([float(f[0][:-1]), " ".join(f[2:])])
-print(json.dumps(rows))' "$out/profile-$cfg.txt")"
+		_profile_window "$cfg" "$out" "$frame" --seconds 2 || return 1
 		# The same over a new-flow storm (every packet a new hairpin flow):
 		# where a new session's time goes, by kernel function (the BPF
 		# program itself is one symbol; its helpers, the hash table's
-		# insert and allocation, the fib, each their own).
+		# insert, the fib, each their own).
 		if [ "$cfg" != ceiling ]; then
-			sleep 0.2
-			bed_rx >/dev/null || return 1
-			timeout 30 perf record -q -t "$(IFS=,; echo "${BED_THREADS[*]}")" -o "$HP_TMP/perf-new.data" -- sleep 2 >/dev/null 2>&1 &
-			perf_pid=$!
-			sleep 0.2
-			r0=$(bed_router_ns) && w0=$(_sched_runs) || return 1
-			_gen client "$cm,$rm,udp,$CLIENT:1024,$PUB:$BED_UDP_PORT" --count "$NEW_FLOWS" --vary "$NEW_FLOWS,$NEW_FLOWS" >/dev/null
-			sleep 0.3
-			r1=$(bed_router_ns) && w1=$(_sched_runs) && rx=$(bed_rx) || return 1
-			wait "$perf_pid"
-			perf report -i "$HP_TMP/perf-new.data" --no-children --sort sym 2>/dev/null |
-				grep -v '^#' | grep '%' | head -40 >"$out/profile-newflows-$cfg.txt"
-			record profile "\"config\": \"$cfg-newflows\", \"router_ns\": $((r1 - r0)), \"wakeups\": $((w1 - w0)), \"rx\": $rx, \"top\": $("$PYTHON" -c '
-import json, sys
-rows = []
-for line in open(sys.argv[1]):
-    f = line.split()
-    if len(f) >= 3 and f[0].endswith("%"):
-        rows.append([float(f[0][:-1]), " ".join(f[2:])])
-print(json.dumps(rows))' "$out/profile-newflows-$cfg.txt")"
+			_profile_window "$cfg-newflows" "$out" "$cm,$rm,udp,$CLIENT:1024,$PUB:$BED_UDP_PORT" \
+				--count "$NEW_FLOWS" --vary "$NEW_FLOWS,$NEW_FLOWS" || return 1
 		fi
 		case $cfg in
 		ceiling) prog=$BED_PINS/ceiling/prog ;;
