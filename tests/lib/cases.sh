@@ -84,6 +84,11 @@ many_connections() {
 	n=$(grep -c "^$3:" "$out")
 	ports=$(cut -d: -f2 "$out" | sort -u | wc -l)
 	echo "$n of $2 connections completed from $3, $ports distinct source ports" >&2
+	if [ "$ports" -ne "$2" ]; then
+		echo "ports seen more than once: $(cut -d: -f2 "$out" | sort | uniq -d | tr '\n' ' ')" >&2
+		hp sessions >&2
+		hp stats >&2
+	fi
 	[ "$n" -eq "$2" ] && [ "$ports" -eq "$2" ]
 }
 
