@@ -60,7 +60,7 @@ static __always_inline int hp_walk_l4(struct xdp_md *ctx, const struct hp_config
 		hp_frag_remember(pkt, &xlat, HP_FRAG_INGRESS, now);
 
 	hp_l4_csum_classify(ctx, pkt, &cs);
-	return hp_forward(ctx, pkt, HP_PKT_L4, &xlat, cfg, &cs, now);
+	return hp_forward(ctx, pkt, HP_PKT_L4, &xlat, s->rule_id, cfg, &cs, now);
 }
 
 /* A later fragment: as its first fragment was translated, if it was. */
@@ -77,7 +77,8 @@ static __always_inline int hp_walk_frag(struct xdp_md *ctx, const struct hp_conf
 	if (ret != HP_CONTINUE)
 		return hp_xdp_verdict(ret);
 	hp_count(HP_FRAG_TRANSLATED);
-	return hp_forward(ctx, pkt, HP_PKT_FRAG, &xlat, cfg, &cs, now);
+	/* no rule id: a fragment's hand-off is its hp_frags entry (frag.h) */
+	return hp_forward(ctx, pkt, HP_PKT_FRAG, &xlat, 0, cfg, &cs, now);
 }
 
 /* An ICMP error: as the session of the packet it quotes (see icmp.h). */
@@ -106,7 +107,7 @@ static __always_inline int hp_walk_icmp_error(struct xdp_md *ctx, const struct h
 		return hp_xdp_verdict(HP_DROP_ICMP_BAD_CSUM);
 	hp_icmp_plan(pkt, &k, h, &outer);
 	hp_count(HP_ICMP_ERROR_TRANSLATED);
-	return hp_forward(ctx, pkt, HP_PKT_ICMP_ERR, &outer, cfg, &cs, now);
+	return hp_forward(ctx, pkt, HP_PKT_ICMP_ERR, &outer, h->rule_id, cfg, &cs, now);
 }
 
 SEC("xdp")
