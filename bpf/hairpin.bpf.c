@@ -50,8 +50,13 @@ static __always_inline int hp_walk_l4(struct xdp_md *ctx, const struct hp_config
 	int ret;
 
 	ret = hp_session_get(ctx, cfg, pkt, now, &s, &created, &fresh);
-	if (ret != HP_CONTINUE)
-		return hp_xdp_verdict(ret);
+	if (ret != HP_CONTINUE) {
+		ret = hp_xdp_verdict(ret);
+		/* passed untranslated: its later fragments must stay so too */
+		if (pkt->first_frag && ret == XDP_PASS)
+			hp_frag_forget(pkt);
+		return ret;
+	}
 	if (!created) /* a new session starts in this packet's state */
 		hp_session_track(pkt, s, now);
 	hp_count_rule(s->rule_id, ctx->data_end - ctx->data, created);

@@ -263,6 +263,27 @@ static const struct script other_flow[] = {
 	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_TX, 1),
 			CNT(PASS_FRAGMENT, 1) },
 	  .n_sessions = 2 },
+	/*
+	 * IP id reuse: a datagram to a port no rule forwards, on the IP id of
+	 * a translated one from the same source, makes its first fragment
+	 * forget the older entry; its later fragments stay untranslated
+	 * (they followed the older datagram's translation to the server).
+	 */
+	{ .name = "hostile_flow_fragment_id_reused_untouched",
+	  .steps = { XDP_STEP(IF_WAN, INET_DNS(.frag_off = IP_MF_FLAG,
+					       .payload = 16),
+			      XDP_REDIRECT, FWD_TO_SERVER, .daddr = SERVER,
+			      .dport = 5353),
+		     XDP_SAME(IF_WAN, INET_DNS(.dport = 9999,
+					       .frag_off = IP_MF_FLAG,
+					       .payload = 16),
+			      XDP_PASS),
+		     XDP_SAME(IF_WAN, INET_DNS(.frag_off = 3, .payload = 4,
+					       .csum = CSUM_ZERO),
+			      XDP_PASS) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1),
+			CNT(PASS_NO_MATCH, 1), CNT(PASS_FRAGMENT, 1) },
+	  .n_sessions = 2 },
 };
 
 /* ---- 6. hand-offs carry their rule ---- */
