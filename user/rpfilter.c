@@ -29,7 +29,7 @@ static int conf_read(const char *dev, int *value)
 
 int rp_filter_read(const char *ifname, __u8 *mode)
 {
-	int all, dev, v;
+	int all = 0, dev = 0, v;
 
 	if (conf_read("all", &all) || conf_read(ifname, &dev))
 		return -1;
