@@ -174,10 +174,9 @@ static __always_inline bool hp_tc_plan(struct hp_packet *pkt, enum hp_pkt_kind k
 	h = hp_icmp_session_local(pkt, &k);
 	if (!h || hp_session_dead(cfg, &k, h, now))
 		return false;
-	if (!hp_icmp_outer_ok(pkt)) {
-		hp_count(HP_PASS_ICMP_OUTER_MISMATCH);
+	/* (the router's own errors go to the quoted source: counted tc_pass) */
+	if (!hp_icmp_outer_ok(pkt))
 		return false;
-	}
 	hp_icmp_plan(pkt, &k, h, to);
 	return to->saddr != pkt->ip->saddr || to->daddr != pkt->ip->daddr ||
 	       !hp_tuple_eq(&pkt->icmp.to, &pkt->key.tuple);
