@@ -61,4 +61,17 @@ static __always_inline bool hp_frag_lookup(const struct hp_packet *pkt, enum hp_
 	return true;
 }
 
+/*
+ * A first fragment that is not translated starts a datagram of its own on
+ * its IP id: an entry an older datagram left under the same key must not
+ * translate its later fragments (IP ids are reused, RFC 6864).
+ */
+static __always_inline void hp_frag_forget(const struct hp_packet *pkt)
+{
+	struct hp_frag_key k;
+
+	hp_frag_key_of(&k, pkt, pkt->ip->daddr, HP_FRAG_INGRESS);
+	bpf_map_delete_elem(&hp_frags, &k);
+}
+
 #endif /* HP_BPF_FRAG_H */
