@@ -48,6 +48,11 @@ static __always_inline int hp_walk_l4(struct xdp_md *ctx, const struct hp_config
 	bool created;
 	int ret;
 
+	if (pkt->first_frag) {
+		ret = hp_frag_check_first(pkt, now);
+		if (ret != HP_CONTINUE)
+			return hp_xdp_verdict(ret);
+	}
 	ret = hp_session_get(ctx, cfg, pkt, now, &s, &created, &fresh);
 	if (ret != HP_CONTINUE)
 		return hp_xdp_verdict(ret);
@@ -68,9 +73,11 @@ static __always_inline int hp_walk_frag(struct xdp_md *ctx, const struct hp_conf
 {
 	struct hp_l4_csum cs = { .kind = HP_CSUM_NONE };
 	struct hp_tuple xlat;
+	int ret;
 
-	if (!hp_frag_lookup(pkt, HP_FRAG_INGRESS, now, &xlat))
-		return hp_xdp_verdict(HP_PASS_FRAGMENT);
+	ret = hp_frag_lookup(pkt, HP_FRAG_INGRESS, now, &xlat);
+	if (ret != HP_CONTINUE)
+		return hp_xdp_verdict(ret);
 	hp_count(HP_FRAG_TRANSLATED);
 	return hp_forward(ctx, pkt, HP_PKT_FRAG, &xlat, cfg, &cs, now);
 }
@@ -138,7 +145,7 @@ static __always_inline bool hp_tc_plan(struct hp_packet *pkt, enum hp_pkt_kind k
 	struct hp_session *e, *h;
 
 	if (kind == HP_PKT_FRAG)
-		return hp_frag_lookup(pkt, HP_FRAG_EGRESS, now, to);
+		return hp_frag_lookup(pkt, HP_FRAG_EGRESS, now, to) == HP_CONTINUE;
 
 	/* An ICMP error XDP passed with its outer source still to rewrite... */
 	hp_icmp_egress_key(&k, pkt->ip->saddr, pkt->ip->daddr, &pkt->key.tuple);

@@ -230,15 +230,48 @@ struct hp_frag_key {
 };
 _Static_assert(sizeof(struct hp_frag_key) == 12, "hp_frag_key layout");
 
+/*
+ * A byte range [start, end) of a datagram's payload (past the IP header)
+ * that has gone through, as RFC 791 fragment offsets count them.
+ */
+struct hp_frag_run {
+	__u16 start;
+	__u16 end;
+};
+
+/*
+ * Pieces of one datagram tracked at once: the run from offset 0 and up to
+ * three more, separated by holes (fragments overtaking each other).
+ */
+#define HP_FRAG_RUNS 4
+
+enum hp_frag_flags {
+	HP_FRAGF_LAST = 1 << 0, /* the last fragment (MF clear) is in: @total is known */
+	HP_FRAGF_DEAD = 1 << 1, /* discarded for an overlap: its fragments are dropped */
+};
+
 struct hp_frag {
 	__be32 saddr; /* the addresses the datagram is rewritten to */
 	__be32 daddr;
 	__u64 first_seen_ns;
+	/*
+	 * HP_FRAG_INGRESS only: what of the datagram went through (sorted,
+	 * neither overlapping nor touching), see bpf/lib/frag.h.
+	 */
+	struct hp_frag_run runs[HP_FRAG_RUNS];
+	__u16 total;	 /* the datagram's payload length, with HP_FRAGF_LAST */
+	__u16 first_end; /* the first fragment's payload length */
+	__u8 l4_hlen;	 /* its TCP/UDP header length: no later fragment may cover it */
+	__u8 n_runs;
+	__u8 flags;	 /* enum hp_frag_flags */
+	__u8 pad;
 };
-_Static_assert(sizeof(struct hp_frag) == 16, "hp_frag layout");
+_Static_assert(sizeof(struct hp_frag) == 40, "hp_frag layout");
 
 /* A datagram's fragments must all arrive within this (Linux's ipfrag_time). */
 #define HP_FRAG_TIMEOUT_SEC 30
+/* The longest IPv4 payload: 65535 bytes of datagram less a 20-byte header. */
+#define HP_FRAG_MAX_END (65535 - 20)
 #define HP_MAX_FRAGS 8192
 
 /* ---- next-hop cache ---- */
@@ -294,7 +327,7 @@ _Static_assert(sizeof(struct hp_iface) == 24, "hp_iface layout");
  * Bumped when a map's key or value layout changes, so that a loader finds
  * out whether pinned maps are the ones it was built for.
  */
-#define HP_LAYOUT_VERSION 2 /* 2: hp_config evict_slots and nr_cpus, HP_SF_ASSURED, hp_evict */
+#define HP_LAYOUT_VERSION 3 /* 2: hp_config evict_slots and nr_cpus, HP_SF_ASSURED, hp_evict; 3: hp_frag runs */
 
 enum hp_meta_flags {
 	/*

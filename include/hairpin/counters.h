@@ -40,6 +40,12 @@
 	X(DROP_PORTS_EXHAUSTED, "drop_ports_exhausted", "no free hairpin SNAT port") \
 	X(DROP_SESSION_CLASH, "drop_session_clash", "reply tuple already owned by another session") \
 	X(DROP_NO_SNAT_ADDR, "drop_no_snat_addr", "hairpin needs an IPv4 address on the port") \
+	X(DROP_FRAG_HEADER, "drop_frag_header", "fragment over a translated datagram's TCP/UDP header (RFC 1858)") \
+	X(DROP_FRAG_DUPLICATE, "drop_frag_duplicate", "fragment repeating bytes of its datagram already forwarded") \
+	X(DROP_FRAG_OVERLAP, "drop_frag_overlap", "fragment partly overlapping bytes already forwarded: datagram discarded") \
+	X(DROP_FRAG_BAD_END, "drop_frag_bad_end", "fragment past its datagram's end or 64 KiB: datagram discarded") \
+	X(DROP_FRAG_UNTRACKED, "drop_frag_untracked", "fragment leaving more holes than tracked: datagram discarded") \
+	X(DROP_FRAG_DISCARDED, "drop_frag_discarded", "fragment of a datagram discarded earlier") \
 	X(DROP_ICMP_BAD_CSUM, "drop_icmp_bad_csum", "ICMP error about a session, with a bad checksum") \
 	/* TC egress */                                                            \
 	X(TC_TRANSLATED, "tc_translated", "source translated at egress")         \
