@@ -199,6 +199,12 @@ int tc_egress(struct __sk_buff *skb)
 		if (!e)
 			goto pass;
 		to = e->xlat;
+		/*
+		 * A first fragment: of a datagram XDP saw whole and the stack
+		 * fragmented for a smaller MTU. Its later fragments follow.
+		 */
+		if (pkt.first_frag)
+			hp_frag_remember(&pkt, &to, HP_FRAG_EGRESS, hp_now());
 		if (hp_tc_rewrite(skb, &pkt, &to)) {
 			hp_count(HP_TC_DROP_REWRITE);
 			return TC_ACT_SHOT;

@@ -163,7 +163,7 @@ static __always_inline bool hp_frag_end_ok(struct hp_frag *f, const struct hp_pa
 static __always_inline bool hp_frag_add_run(struct hp_frag *f, __u32 start, __u32 end)
 {
 	struct hp_frag_run *r = f->runs;
-	__u32 n = f->n_runs, at = n;
+	int n = f->n_runs, at = n;
 	int i;
 
 	if (n > HP_FRAG_RUNS)

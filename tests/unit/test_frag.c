@@ -111,8 +111,46 @@ static const struct script frag_hostile[] = {
 	  .n_sessions = 2 },
 };
 
+/*
+ * A whole datagram the stack fragments itself (larger than the egress MTU,
+ * DF clear; forced slow here): TC sees its first fragment, with the ports,
+ * then the later ones, which must get the same source.
+ */
+#define STACK_TO_SERVER(...)                                                 \
+	FROM_CLIENT(.dmac = mac_server, .smac = mac_lan, .daddr = SERVER,   \
+		    .ttl = 63, __VA_ARGS__)
+#define STACK_TO_INET(...)                                                   \
+	FROM_SERVER(.dmac = mac_inet, .smac = mac_wan, .daddr = INET_CLIENT, \
+		    .dport = 40000, .ttl = 63, __VA_ARGS__)
+#define WHOLE .frag_off = FRAG_NONE, .payload = 40
+#define MADE_FIRST .frag_off = IP_MF_FLAG, .payload = 12
+#define MADE_LATER .frag_off = 4, .payload = 8, .csum = CSUM_ZERO
+
+static const struct script frag_router_made[] = {
+	{ .name = "frag_router_made_hairpin",
+	  .opts = { .cfg_flags = HP_CF_NO_FAST_PATH },
+	  .steps = { XDP_STEP(IF_LAN, FROM_CLIENT(WHOLE), XDP_PASS, .daddr = SERVER),
+		     TC_STEP(IF_LAN, STACK_TO_SERVER(MADE_FIRST), SNAT_LAN),
+		     TC_STEP(IF_LAN, STACK_TO_SERVER(MADE_LATER), .saddr = LAN_ROUTER) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_SLOW_PASS, 1), CNT(SLOW_FORCED, 1),
+			CNT(TC_TRANSLATED, 2) },
+	  .n_sessions = 2, .n_egress = 1 },
+	/* the server's reply to the internet: no private source may leak */
+	{ .name = "frag_router_made_reply",
+	  .opts = { .cfg_flags = HP_CF_NO_FAST_PATH },
+	  .steps = { XDP_STEP(IF_WAN, FROM_INET(), XDP_PASS, .daddr = SERVER),
+		     XDP_SAME(IF_LAN, FROM_SERVER(.daddr = INET_CLIENT, .dport = 40000, WHOLE),
+			      XDP_PASS),
+		     TC_STEP(IF_WAN, STACK_TO_INET(MADE_FIRST), .saddr = PUBLIC),
+		     TC_STEP(IF_WAN, STACK_TO_INET(MADE_LATER), .saddr = PUBLIC) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_SLOW_PASS, 2), CNT(SLOW_FORCED, 2),
+			CNT(TC_TRANSLATED, 2) },
+	  .n_sessions = 2, .n_egress = 1 },
+};
+
 void register_frag_tests(void)
 {
+	REGISTER(frag_router_made);
 	REGISTER(frag_legit);
 	REGISTER(frag_hostile);
 }
