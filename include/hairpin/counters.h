@@ -31,6 +31,7 @@
 	X(PASS_ICMP_NO_SESSION, "pass_icmp_no_session", "ICMP error about no NAT session") \
 	X(PASS_FRAGMENT, "pass_fragment", "later fragment of no known datagram (or out of order)") \
 	X(PASS_MALFORMED, "pass_malformed", "truncated or malformed header")      \
+	X(PASS_UDP_BAD_LEN, "pass_udp_bad_len", "UDP length outside its header and the IP payload") \
 	X(PASS_NO_MATCH, "pass_no_match", "no session and no forward rule")       \
 	X(PASS_NOT_SYN, "pass_not_syn", "TCP to a forward without session, not a SYN") \
 	X(PASS_NOT_ALLOWED, "pass_not_allowed", "source not in the rule's allow list") \

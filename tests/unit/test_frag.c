@@ -148,8 +148,36 @@ static const struct script frag_router_made[] = {
 	  .n_sessions = 2, .n_egress = 1 },
 };
 
+/*
+ * The UDP length (RFC 768) must fit the IP payload: conntrack holds such a
+ * datagram invalid (udp_error()) and does not translate it; the receiver
+ * would drop it. A first fragment's covers the whole datagram, longer.
+ */
+#define UDP_LEN(...) FROM_INET(.proto = IPPROTO_UDP, .dport = 53, .payload = 32, __VA_ARGS__)
+
+static const struct script udp_len[] = {
+	{ .name = "udp_len_past_ip_payload",
+	  .steps = { XDP_SAME(IF_WAN, UDP_LEN(.udp_len = 41), XDP_PASS) },
+	  .counters = { CNT(PASS_UDP_BAD_LEN, 1) } },
+	{ .name = "udp_len_below_header",
+	  .steps = { XDP_SAME(IF_WAN, UDP_LEN(.udp_len = 7), XDP_PASS) },
+	  .counters = { CNT(PASS_UDP_BAD_LEN, 1) } },
+	/* negative controls: the exact length, and a first fragment's */
+	{ .name = "udp_len_exact",
+	  .steps = { XDP_STEP(IF_WAN, UDP_LEN(.udp_len = 40), XDP_REDIRECT, FWD_TO_SERVER,
+			      .daddr = SERVER, .dport = 5353) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1) },
+	  .n_sessions = 2 },
+	{ .name = "udp_len_first_fragment",
+	  .steps = { XDP_STEP(IF_WAN, UDP_LEN(.udp_len = 3000, .frag_off = IP_MF_FLAG),
+			      XDP_REDIRECT, FWD_TO_SERVER, .daddr = SERVER, .dport = 5353) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1) },
+	  .n_sessions = 2 },
+};
+
 void register_frag_tests(void)
 {
+	REGISTER(udp_len);
 	REGISTER(frag_router_made);
 	REGISTER(frag_legit);
 	REGISTER(frag_hostile);
