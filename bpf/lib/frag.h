@@ -8,9 +8,11 @@
  * lost, but no fragment is ever rewritten to the wrong flow.
  *
  * The translation is decided on the first fragment's ports, so no later
- * fragment may change them: the ingress entry also keeps which bytes of the
- * datagram went through, and a fragment that repeats or overlaps them never
- * reaches the receiver (RFC 1858, RFC 3128). What it gets follows Linux's
+ * fragment may change them: beside the ingress entry, hp_frag_seen keeps
+ * which bytes of the datagram went through, and a fragment that repeats or
+ * overlaps them never reaches the receiver (RFC 1858, RFC 3128). A datagram
+ * with a translation but no such record (evicted, or begun under a build
+ * without it) is unknown: its later fragments pass untouched. What it gets follows Linux's
  * own reassembly (ip_frag_queue(), inet_frag_queue_insert(), RFC 5722):
  *
  * - over the first fragment's TCP/UDP header (offset below its length, or
@@ -61,7 +63,7 @@ static __always_inline void hp_frag_range(const struct hp_packet *pkt, __u32 *st
 		*end &= ~7u;
 }
 
-static __always_inline bool hp_frag_complete(const struct hp_frag *f)
+static __always_inline bool hp_frag_complete(const struct hp_frag_seen *f)
 {
 	return (f->flags & HP_FRAGF_LAST) && f->n_runs == 1 && f->runs[0].end == f->total;
 }
@@ -82,6 +84,7 @@ static __always_inline __u8 hp_frag_l4_hlen(const struct hp_packet *pkt)
  */
 static __always_inline int hp_frag_check_first(const struct hp_packet *pkt, __u64 now)
 {
+	struct hp_frag_seen *seen;
 	struct hp_frag_key k;
 	struct hp_frag *f;
 	__u32 start, end;
@@ -90,14 +93,17 @@ static __always_inline int hp_frag_check_first(const struct hp_packet *pkt, __u6
 	f = bpf_map_lookup_elem(&hp_frags, &k);
 	if (!f || hp_frag_expired(f, now))
 		return HP_CONTINUE;
-	if (f->flags & HP_FRAGF_DEAD)
+	seen = bpf_map_lookup_elem(&hp_frag_seen, &k);
+	if (!seen)
+		return HP_CONTINUE;
+	if (seen->flags & HP_FRAGF_DEAD)
 		return HP_DROP_FRAG_DISCARDED;
-	if (hp_frag_complete(f)) /* the IP id's next datagram */
+	if (hp_frag_complete(seen)) /* the IP id's next datagram */
 		return HP_CONTINUE;
 	hp_frag_range(pkt, &start, &end);
-	if (end == f->first_end)
+	if (end == seen->first_end)
 		return HP_DROP_FRAG_DUPLICATE;
-	f->flags |= HP_FRAGF_DEAD;
+	seen->flags |= HP_FRAGF_DEAD;
 	return HP_DROP_FRAG_HEADER;
 }
 
@@ -110,6 +116,7 @@ static __always_inline int hp_frag_check_first(const struct hp_packet *pkt, __u6
 static __always_inline void hp_frag_remember(const struct hp_packet *pkt, const struct hp_tuple *xlat,
 					     enum hp_frag_stage stage, __u64 now)
 {
+	struct hp_frag_seen seen = {};
 	struct hp_frag_key k;
 	struct hp_frag f = {
 		.saddr = xlat->saddr,
@@ -118,15 +125,16 @@ static __always_inline void hp_frag_remember(const struct hp_packet *pkt, const 
 	};
 	__u32 start, end;
 
-	if (stage == HP_FRAG_INGRESS) {
-		hp_frag_range(pkt, &start, &end);
-		f.runs[0].end = end;
-		f.first_end = end;
-		f.n_runs = 1;
-		f.l4_hlen = hp_frag_l4_hlen(pkt);
-	}
 	hp_frag_key_of(&k, pkt, stage == HP_FRAG_INGRESS ? pkt->ip->daddr : xlat->daddr, stage);
 	bpf_map_update_elem(&hp_frags, &k, &f, BPF_ANY);
+	if (stage != HP_FRAG_INGRESS)
+		return;
+	hp_frag_range(pkt, &start, &end);
+	seen.runs[0].end = end;
+	seen.first_end = end;
+	seen.n_runs = 1;
+	seen.l4_hlen = hp_frag_l4_hlen(pkt);
+	bpf_map_update_elem(&hp_frag_seen, &k, &seen, BPF_ANY);
 }
 
 /*
@@ -134,7 +142,8 @@ static __always_inline void hp_frag_remember(const struct hp_packet *pkt, const 
  * sets the datagram's length, which nothing may pass or change afterwards;
  * an empty fragment or one past 64 KiB is corrupt. Records the length.
  */
-static __always_inline bool hp_frag_end_ok(struct hp_frag *f, const struct hp_packet *pkt, __u32 start, __u32 end)
+static __always_inline bool hp_frag_end_ok(struct hp_frag_seen *f, const struct hp_packet *pkt, __u32 start,
+					   __u32 end)
 {
 	__u32 seen = f->runs[0].end;
 	int i;
@@ -160,7 +169,7 @@ static __always_inline bool hp_frag_end_ok(struct hp_frag *f, const struct hp_pa
  * run it touches (joining two), or takes a free slot in order. False when
  * it would be one piece too many.
  */
-static __always_inline bool hp_frag_add_run(struct hp_frag *f, __u32 start, __u32 end)
+static __always_inline bool hp_frag_add_run(struct hp_frag_seen *f, __u32 start, __u32 end)
 {
 	struct hp_frag_run *r = f->runs;
 	int n = f->n_runs, at = n;
@@ -204,7 +213,7 @@ static __always_inline bool hp_frag_add_run(struct hp_frag *f, __u32 start, __u3
  * Where a later fragment stands against what of its datagram went through:
  * HP_CONTINUE (recorded) or the drop counter. See the top of this file.
  */
-static __always_inline int hp_frag_admit(struct hp_frag *f, const struct hp_packet *pkt)
+static __always_inline int hp_frag_admit(struct hp_frag_seen *f, const struct hp_packet *pkt)
 {
 	__u32 start, end;
 	int i;
@@ -249,6 +258,7 @@ untracked:
 static __always_inline int hp_frag_lookup(const struct hp_packet *pkt, enum hp_frag_stage stage, __u64 now,
 					  struct hp_tuple *xlat)
 {
+	struct hp_frag_seen *seen;
 	struct hp_frag_key k;
 	struct hp_frag *f;
 	int ret;
@@ -258,7 +268,10 @@ static __always_inline int hp_frag_lookup(const struct hp_packet *pkt, enum hp_f
 	if (!f || hp_frag_expired(f, now))
 		return HP_PASS_FRAGMENT;
 	if (stage == HP_FRAG_INGRESS) {
-		ret = hp_frag_admit(f, pkt);
+		seen = bpf_map_lookup_elem(&hp_frag_seen, &k);
+		if (!seen)
+			return HP_PASS_FRAGMENT;
+		ret = hp_frag_admit(seen, pkt);
 		if (ret != HP_CONTINUE)
 			return ret;
 	}

@@ -230,6 +230,13 @@ struct hp_frag_key {
 };
 _Static_assert(sizeof(struct hp_frag_key) == 12, "hp_frag_key layout");
 
+struct hp_frag {
+	__be32 saddr; /* the addresses the datagram is rewritten to */
+	__be32 daddr;
+	__u64 first_seen_ns;
+};
+_Static_assert(sizeof(struct hp_frag) == 16, "hp_frag layout");
+
 /*
  * A byte range [start, end) of a datagram's payload (past the IP header)
  * that has gone through, as RFC 791 fragment offsets count them.
@@ -250,15 +257,14 @@ enum hp_frag_flags {
 	HP_FRAGF_DEAD = 1 << 1, /* discarded for an overlap: its fragments are dropped */
 };
 
-struct hp_frag {
-	__be32 saddr; /* the addresses the datagram is rewritten to */
-	__be32 daddr;
-	__u64 first_seen_ns;
-	/*
-	 * HP_FRAG_INGRESS only: what of the datagram went through (sorted,
-	 * neither overlapping nor touching), see bpf/lib/frag.h.
-	 */
-	struct hp_frag_run runs[HP_FRAG_RUNS];
+/*
+ * What of a datagram went through XDP ingress, in hp_frag_seen under the
+ * key of its HP_FRAG_INGRESS hp_frags entry, written with it (a map of its
+ * own, so that hp_frags keeps the layout older builds share; see
+ * bpf/lib/frag.h).
+ */
+struct hp_frag_seen {
+	struct hp_frag_run runs[HP_FRAG_RUNS]; /* sorted, neither overlapping nor touching */
 	__u16 total;	 /* the datagram's payload length, with HP_FRAGF_LAST */
 	__u16 first_end; /* the first fragment's payload length */
 	__u8 l4_hlen;	 /* its TCP/UDP header length: no later fragment may cover it */
@@ -266,7 +272,7 @@ struct hp_frag {
 	__u8 flags;	 /* enum hp_frag_flags */
 	__u8 pad;
 };
-_Static_assert(sizeof(struct hp_frag) == 40, "hp_frag layout");
+_Static_assert(sizeof(struct hp_frag_seen) == 24, "hp_frag_seen layout");
 
 /* A datagram's fragments must all arrive within this (Linux's ipfrag_time). */
 #define HP_FRAG_TIMEOUT_SEC 30
@@ -327,7 +333,7 @@ _Static_assert(sizeof(struct hp_iface) == 24, "hp_iface layout");
  * Bumped when a map's key or value layout changes, so that a loader finds
  * out whether pinned maps are the ones it was built for.
  */
-#define HP_LAYOUT_VERSION 3 /* 2: hp_config evict_slots and nr_cpus, HP_SF_ASSURED, hp_evict; 3: hp_frag runs */
+#define HP_LAYOUT_VERSION 2 /* 2: hp_config evict_slots and nr_cpus, HP_SF_ASSURED, hp_evict */
 
 enum hp_meta_flags {
 	/*
