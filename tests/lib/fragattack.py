@@ -8,6 +8,11 @@
   fragattack.py check PCAP SENT.json SERVER
       Judge what reached SERVER (a capture on its link): one line per
       scenario, "NAME ok" or "NAME <why>".
+  fragattack.py whole SRC DST SPORT DPORT SIZE ID
+      One whole UDP datagram of SIZE payload bytes with DF clear, from SRC
+      (an address of this host) to DST, for the router to fragment.
+  fragattack.py sources PCAP ID
+      The source address and fragment offset of each packet with IP id ID.
   fragattack.py selftest
       The judge on made-up captures: it must flag an overlap, a changed
       byte and a missing piece (a checker that cannot fail is no test).
@@ -147,6 +152,15 @@ def main(argv):
         return cmd_send(argv[2], int(argv[3]), int(argv[4]), int(argv[5]), argv[6])
     if argv[1:2] == ["check"] and len(argv) == 5:
         return cmd_check(argv[2], argv[3], argv[4])
+    if argv[1:2] == ["whole"] and len(argv) == 8:
+        send(IP(src=argv[2], dst=argv[3], id=int(argv[7]), flags=0)
+             / UDP(sport=int(argv[4]), dport=int(argv[5])) / Raw(os.urandom(int(argv[6]))))
+        return 0
+    if argv[1:2] == ["sources"] and len(argv) == 4:
+        for p in rdpcap(argv[2]):
+            if IP in p and p[IP].id == int(argv[3]):
+                print(p[IP].src, p[IP].frag * 8)
+        return 0
     if argv[1:2] == ["selftest"]:
         return cmd_selftest()
     print(__doc__, file=sys.stderr)
