@@ -49,6 +49,11 @@ static __always_inline int hp_walk_l4(struct xdp_md *ctx, const struct hp_config
 	bool created;
 	int ret;
 
+	if (pkt->first_frag) {
+		ret = hp_frag_check_first(pkt, now);
+		if (ret != HP_CONTINUE)
+			return hp_xdp_verdict(ret);
+	}
 	ret = hp_session_get(ctx, cfg, pkt, now, &s, &created, &fresh);
 	if (ret != HP_CONTINUE) {
 		ret = hp_xdp_verdict(ret);
@@ -76,9 +81,13 @@ static __always_inline int hp_walk_frag(struct xdp_md *ctx, const struct hp_conf
 	struct hp_tuple xlat;
 	int ret;
 
-	if (!hp_frag_lookup(pkt, HP_FRAG_INGRESS, now, &xlat))
+	if (!hp_frag_tracked(pkt, HP_FRAG_INGRESS, now))
 		return hp_xdp_verdict(HP_PASS_FRAGMENT);
+	/* Before it counts as seen: a corrupt copy must not shadow a good one. */
 	ret = hp_xdp_validate(ctx, pkt->l3_off);
+	if (ret != HP_CONTINUE)
+		return hp_xdp_verdict(ret);
+	ret = hp_frag_lookup(pkt, HP_FRAG_INGRESS, now, &xlat);
 	if (ret != HP_CONTINUE)
 		return hp_xdp_verdict(ret);
 	hp_count(HP_FRAG_TRANSLATED);
@@ -155,7 +164,7 @@ static __always_inline bool hp_tc_plan(struct hp_packet *pkt, enum hp_pkt_kind k
 	struct hp_session *e, *h;
 
 	if (kind == HP_PKT_FRAG)
-		return hp_frag_lookup(pkt, HP_FRAG_EGRESS, now, to);
+		return hp_frag_lookup(pkt, HP_FRAG_EGRESS, now, to) == HP_CONTINUE;
 
 	/* An ICMP error XDP passed with its outer source still to rewrite... */
 	hp_icmp_egress_key(&k, pkt->ip->saddr, pkt->ip->daddr, &pkt->key.tuple);
@@ -221,6 +230,12 @@ int tc_egress(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 	if (ret == HP_PKT_L4) {
+		/*
+		 * A first fragment: of a datagram XDP saw whole and the stack
+		 * fragmented for a smaller MTU. Its later fragments follow.
+		 */
+		if (pkt.first_frag)
+			hp_frag_remember(&pkt, &to, HP_FRAG_EGRESS, hp_now());
 		if (hp_tc_rewrite(skb, &pkt, &to)) {
 			hp_count(HP_TC_DROP_REWRITE);
 			return TC_ACT_SHOT;

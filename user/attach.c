@@ -199,7 +199,7 @@ static int attach_all(struct attach_result *res, int n, const struct hp_maps *m)
 
 		if (iface_link_rel(rel, sizeof(rel), r->info.name))
 			goto out;
-		have_rec = !bpf_map_lookup_elem(m->ifaces, &r->info.ifindex, &rec);
+		have_rec = !iface_record_get(m, r->info.ifindex, &rec);
 		have_pin = pin_exists(rel);
 		if (have_rec && have_pin && !(rec.flags & HP_IFF_PENDING)) {
 			r->already = true;
@@ -240,7 +240,7 @@ void attach_undo(struct attach_result *res, int n, const struct hp_maps *m)
 
 		if (!res[i].attached)
 			continue;
-		if (bpf_map_lookup_elem(m->ifaces, &res[i].info.ifindex, &rec))
+		if (iface_record_get(m, res[i].info.ifindex, &rec))
 			snprintf(rec.name, sizeof(rec.name), "%s", res[i].info.name);
 		iface_detach(m, res[i].info.ifindex, &rec);
 	}

@@ -346,17 +346,26 @@ err_rec:
 	return -1;
 }
 
+int iface_record_get(const struct hp_maps *m, __u32 ifindex, struct hp_iface *rec)
+{
+	if (bpf_map_lookup_elem(m->ifaces, &ifindex, rec))
+		return -1;
+	/* The map does not promise the NUL: every reader gets it here. */
+	rec->name[sizeof(rec->name) - 1] = '\0';
+	return 0;
+}
+
 int iface_find_attached(const struct hp_maps *m, const char *name,
 			__u32 *ifindex, struct hp_iface *rec)
 {
 	__u32 key, *prev = NULL;
 
 	*ifindex = if_nametoindex(name);
-	if (*ifindex && !bpf_map_lookup_elem(m->ifaces, ifindex, rec))
+	if (*ifindex && !iface_record_get(m, *ifindex, rec))
 		return 1;
 	while (!bpf_map_get_next_key(m->ifaces, prev, &key)) {
 		prev = &key;
-		if (bpf_map_lookup_elem(m->ifaces, &key, rec))
+		if (iface_record_get(m, key, rec))
 			continue;
 		if (!strncmp(rec->name, name, sizeof(rec->name))) {
 			*ifindex = key;

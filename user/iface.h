@@ -60,6 +60,12 @@ int iface_attach(const struct iface_info *ifi, int xdp_fd, int tc_fd,
 		 enum xdp_mode mode, const struct hp_maps *m, bool *fell_back);
 
 /*
+ * hp_ifaces[@ifindex] into @rec, its name NUL-terminated (truncated to
+ * IFNAMSIZ - 1 if it was not). -1 (errno set) when there is none.
+ */
+int iface_record_get(const struct hp_maps *m, __u32 ifindex, struct hp_iface *rec);
+
+/*
  * Find an attached interface by name: by its ifindex when it exists, else
  * (gone with its netns, or renamed) by the name recorded in hp_ifaces.
  * Returns 1 when found, 0 when not, -1 on error.

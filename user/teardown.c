@@ -42,7 +42,7 @@ static int collect_all(const struct hp_maps *m, struct detach_target **out, int 
 	       *n < HP_MAX_IFACES &&
 	       !bpf_map_get_next_key(m->ifaces, prev, &key)) {
 		prev = &key;
-		if (bpf_map_lookup_elem(m->ifaces, &key, &t[*n].rec))
+		if (iface_record_get(m, key, &t[*n].rec))
 			continue;
 		t[*n].ifindex = key;
 		(*n)++;

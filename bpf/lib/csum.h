@@ -163,4 +163,47 @@ __noinline int hp_xdp_csum_segment(struct xdp_md *ctx, __u32 off, __u32 len)
 }
 #undef HP_CSUM_STEP
 
+/* Block hp_xdp_csum_long() copies out: its frame and the caller's fit 512 B. */
+#define HP_CSUM_CHUNK 64
+
+/*
+ * The same sum for a segment of any length an IPv4 datagram holds (an ICMP
+ * error on a jumbo link, seen by generic XDP), copied out block by block with
+ * bpf_xdp_load_bytes(): no packet pointer whose range the verifier must
+ * follow through 1000 iterations. Slower; for what hp_xdp_csum_segment()
+ * does not take. -1 when it runs past the frame.
+ */
+__noinline int hp_xdp_csum_long(struct xdp_md *ctx, __u32 off, __u32 len)
+{
+	__u8 buf[HP_CSUM_CHUNK];
+	__u64 sum = 0;
+	__u32 rest;
+	int i;
+
+	if (len > 0xffff || off > HP_CSUM_MAX_OFF)
+		return -1;
+	for (i = 0; i < 0x10000 / HP_CSUM_CHUNK; i++) {
+		if (len < HP_CSUM_CHUNK)
+			break;
+		if (bpf_xdp_load_bytes(ctx, off, buf, HP_CSUM_CHUNK))
+			return -1;
+		sum += (__u32)bpf_csum_diff(NULL, 0, (__be32 *)buf, HP_CSUM_CHUNK, 0);
+		off += HP_CSUM_CHUNK;
+		len -= HP_CSUM_CHUNK;
+	}
+	rest = len & (HP_CSUM_CHUNK - 1);
+	if (rest) {
+		/* Padded with zeros to 4 bytes, in memory order. */
+		__u32 padded = (rest + 3) & ~3u;
+
+		if (padded > HP_CSUM_CHUNK)
+			return -1;
+		__builtin_memset(buf, 0, sizeof(buf));
+		if (bpf_xdp_load_bytes(ctx, off, buf, rest))
+			return -1;
+		sum += (__u32)bpf_csum_diff(NULL, 0, (__be32 *)buf, padded, 0);
+	}
+	return csum_fold64(sum);
+}
+
 #endif /* HP_BPF_CSUM_H */

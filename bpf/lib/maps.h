@@ -124,6 +124,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } hp_frags SEC(".maps");
 
+/* What of each fragmented datagram went through ingress (frag.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, HP_MAX_FRAGS);
+	__type(key, struct hp_frag_key);
+	__type(value, struct hp_frag_seen);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_frag_seen SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, HP_COUNTER_MAX);

@@ -277,6 +277,14 @@ static __always_inline int hp_parse(void *data, void *data_end, struct hp_packet
 	} else if (proto == IPPROTO_UDP) {
 		if (parse_udphdr(&nh, data_end, &udp) < 0 || pkt->l4_len < sizeof(*udp))
 			return HP_PASS_MALFORMED;
+		/*
+		 * Its length must cover the header and, but for a first
+		 * fragment (whose length is the datagram's), fit the IP
+		 * payload: conntrack's udp_error() holds anything else invalid.
+		 */
+		if (bpf_ntohs(udp->len) < sizeof(*udp) ||
+		    (!pkt->first_frag && bpf_ntohs(udp->len) > pkt->l4_len))
+			return HP_PASS_UDP_BAD_LEN;
 		pkt->key.tuple.sport = udp->source;
 		pkt->key.tuple.dport = udp->dest;
 		pkt->tcp_flags = 0;

@@ -69,7 +69,9 @@ static __always_inline void hp_l4_csum_classify(struct xdp_md *ctx, struct hp_pa
 /* Does the ICMP checksum (over the whole message, RFC 792) verify? */
 static __always_inline bool hp_icmp_csum_ok(struct xdp_md *ctx, const struct hp_packet *pkt)
 {
-	int sum = hp_xdp_csum_segment(ctx, pkt->l4_off, pkt->l4_len);
+	/* Any length: an error too long for the quick sum is no bad checksum. */
+	int sum = pkt->l4_len > HP_CSUM_MAX_LEN ? hp_xdp_csum_long(ctx, pkt->l4_off, pkt->l4_len) :
+						  hp_xdp_csum_segment(ctx, pkt->l4_off, pkt->l4_len);
 
 	return sum == 0xffff;
 }

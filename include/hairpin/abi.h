@@ -237,8 +237,47 @@ struct hp_frag {
 };
 _Static_assert(sizeof(struct hp_frag) == 16, "hp_frag layout");
 
+/*
+ * A byte range [start, end) of a datagram's payload (past the IP header)
+ * that has gone through, as RFC 791 fragment offsets count them.
+ */
+struct hp_frag_run {
+	__u16 start;
+	__u16 end;
+};
+
+/*
+ * Pieces of one datagram tracked at once: the run from offset 0 and up to
+ * three more, separated by holes (fragments overtaking each other).
+ */
+#define HP_FRAG_RUNS 4
+
+enum hp_frag_flags {
+	HP_FRAGF_LAST = 1 << 0, /* the last fragment (MF clear) is in: @total is known */
+	HP_FRAGF_DEAD = 1 << 1, /* discarded for an overlap: its fragments are dropped */
+};
+
+/*
+ * What of a datagram went through XDP ingress, in hp_frag_seen under the
+ * key of its HP_FRAG_INGRESS hp_frags entry, written with it (a map of its
+ * own, so that hp_frags keeps the layout older builds share; see
+ * bpf/lib/frag.h).
+ */
+struct hp_frag_seen {
+	struct hp_frag_run runs[HP_FRAG_RUNS]; /* sorted, neither overlapping nor touching */
+	__u16 total;	 /* the datagram's payload length, with HP_FRAGF_LAST */
+	__u16 first_end; /* the first fragment's payload length */
+	__u8 l4_hlen;	 /* its TCP/UDP header length: no later fragment may cover it */
+	__u8 n_runs;
+	__u8 flags;	 /* enum hp_frag_flags */
+	__u8 pad;
+};
+_Static_assert(sizeof(struct hp_frag_seen) == 24, "hp_frag_seen layout");
+
 /* A datagram's fragments must all arrive within this (Linux's ipfrag_time). */
 #define HP_FRAG_TIMEOUT_SEC 30
+/* The longest IPv4 payload: 65535 bytes of datagram less a 20-byte header. */
+#define HP_FRAG_MAX_END (65535 - 20)
 #define HP_MAX_FRAGS 8192
 
 /* ---- next-hop cache ---- */

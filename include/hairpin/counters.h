@@ -31,6 +31,7 @@
 	X(PASS_ICMP_NO_SESSION, "pass_icmp_no_session", "ICMP error about no NAT session") \
 	X(PASS_FRAGMENT, "pass_fragment", "later fragment of no known datagram (or out of order)") \
 	X(PASS_MALFORMED, "pass_malformed", "truncated or malformed header")      \
+	X(PASS_UDP_BAD_LEN, "pass_udp_bad_len", "UDP length outside its header and the IP payload") \
 	X(PASS_NO_MATCH, "pass_no_match", "no session and no forward rule")       \
 	X(PASS_NOT_SYN, "pass_not_syn", "TCP to a forward without session, not a SYN") \
 	X(PASS_NOT_ALLOWED, "pass_not_allowed", "source not in the rule's allow list") \
@@ -43,6 +44,12 @@
 	X(DROP_NO_SNAT_ADDR, "drop_no_snat_addr", "hairpin needs an IPv4 address on the port") \
 	X(DROP_IP_BAD_CSUM, "drop_ip_bad_csum", "IPv4 header checksum wrong on a packet to translate (RFC 1812 5.2.2)") \
 	X(DROP_RP_FILTER, "drop_rp_filter", "source fails the ingress port's reverse-path check (rp_filter)") \
+	X(DROP_FRAG_HEADER, "drop_frag_header", "fragment over a translated datagram's TCP/UDP header (RFC 1858)") \
+	X(DROP_FRAG_DUPLICATE, "drop_frag_duplicate", "fragment repeating bytes of its datagram already forwarded") \
+	X(DROP_FRAG_OVERLAP, "drop_frag_overlap", "fragment partly overlapping bytes already forwarded: datagram discarded") \
+	X(DROP_FRAG_BAD_END, "drop_frag_bad_end", "fragment past its datagram's end or 64 KiB: datagram discarded") \
+	X(DROP_FRAG_UNTRACKED, "drop_frag_untracked", "fragment leaving more holes than tracked: datagram discarded") \
+	X(DROP_FRAG_DISCARDED, "drop_frag_discarded", "fragment of a datagram discarded earlier") \
 	X(DROP_ICMP_BAD_CSUM, "drop_icmp_bad_csum", "ICMP error about a session, with a bad checksum") \
 	/* TC egress */                                                            \
 	X(TC_TRANSLATED, "tc_translated", "source translated at egress")         \

@@ -90,6 +90,7 @@ int main(int argc, char **argv)
 	register_hostile_tests();
 	register_rule_tests();
 	register_nexthop_tests();
+	register_frag_tests();
 
 	env_ok = env_setup(why, sizeof(why));
 	/*

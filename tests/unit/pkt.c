@@ -114,7 +114,7 @@ static size_t build_l4(const struct pkt_spec *s, __u8 *l4, __u8 proto)
 		hlen = UDP_HLEN;
 		put16(l4, (__u16)s->sport);
 		put16(l4 + 2, (__u16)s->dport);
-		put16(l4 + 4, UDP_HLEN + s->payload);
+		put16(l4 + 4, s->udp_len ? s->udp_len : UDP_HLEN + s->payload);
 		put16(l4 + 6, 0);
 		break;
 	default: /* an ICMP error, or an echo request */
@@ -374,7 +374,8 @@ const char *verify_l4_csum(const __u8 *f, size_t len)
 
 	if (err || (get16(l.iph + 6) & 0x1fff))
 		return err; /* a later fragment carries no L4 checksum */
-	if (l.proto == IPPROTO_UDP && get16(l.l4 + 4) != l.l4_len)
+	/* A first fragment's UDP length counts the whole datagram. */
+	if (l.proto == IPPROTO_UDP && !(get16(l.iph + 6) & 0x2000) && get16(l.l4 + 4) != l.l4_len)
 		return "UDP length does not match";
 	return l4_sum_ok(l.iph, l.l4, l.l4_len) ? NULL : "L4 checksum wrong";
 }

@@ -78,6 +78,7 @@ struct pkt_spec {
 	__u8 doff;	 /* 0: 5; set to lie about the header */
 	__u16 payload;	 /* payload bytes (a fixed pattern) */
 	__u16 word0;	 /* non-zero: the first payload word, big-endian */
+	__u16 udp_len;	 /* non-zero: the UDP length field, to lie about it */
 	enum l4_csum csum;
 	__u8 pad;	 /* zero bytes after the IP datagram (Ethernet padding) */
 	__u16 truncate;	 /* non-zero: cut the frame to this many bytes */

@@ -278,8 +278,8 @@ static const struct script partial[] = {
  * later ones (no L4 header: their checksum field is payload, left 0 here)
  * follow the addresses their first was given.
  */
-#define FIRST_FRAG .frag_off = IP_MF_FLAG, .payload = 16
-#define LATER_FRAG .frag_off = 3, .payload = 4, .csum = CSUM_ZERO
+#define FIRST_FRAG .frag_off = IP_MF_FLAG, .payload = 12
+#define LATER_FRAG .frag_off = 4, .payload = 4, .csum = CSUM_ZERO
 
 static const struct script frags[] = {
 	{ .name = "frag_first_translated",
