@@ -11,6 +11,8 @@
 # test's own (mode 0755), mounted in a mount namespace of its own, which
 # takes its pins with it.
 . "$(dirname "$0")/lib.bash"
+# Debian's python3 for lib.bash's helpers, not a user's (slow) shim.
+export PATH=/usr/bin:$PATH
 cli_setup perms
 
 veth_pair v0 v1 192.168.0.1/24
