@@ -9,7 +9,6 @@
  * ...); each keeps its `stats` name as the reason label.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,23 +79,26 @@ static void family(FILE *out, const char *name, const char *type, const char *he
 	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* One sample; @label/@value pairs, NULL-ended. */
-static void sample(FILE *out, const char *name, unsigned long long v, ...)
+struct label {
+	const char *name, *value;
+};
+
+/* One sample; @labels ends with a NULL name (NULL: none). */
+static void sample(FILE *out, const char *name, unsigned long long v, const struct label *labels)
 {
-	const char *label, *sep = "{";
-	va_list ap;
+	const char *sep = "{";
 
 	fputs(name, out);
-	va_start(ap, v);
-	while ((label = va_arg(ap, const char *))) {
-		fprintf(out, "%s%s=\"", sep, label);
-		metrics_escape_label(out, va_arg(ap, const char *));
+	for (; labels && labels->name; labels++, sep = ",") {
+		fprintf(out, "%s%s=\"", sep, labels->name);
+		metrics_escape_label(out, labels->value);
 		fputc('"', out);
-		sep = ",";
 	}
-	va_end(ap);
 	fprintf(out, "%s %llu\n", *sep == ',' ? "}" : "", v);
 }
+
+/* A label list in place: LABELS({ "state", "udp" }, ...). */
+#define LABELS(...) ((const struct label[]){ __VA_ARGS__, { NULL, NULL } })
 
 static void write_counters(FILE *out, const struct stats_snapshot *st)
 {
@@ -104,8 +106,8 @@ static void write_counters(FILE *out, const struct stats_snapshot *st)
 		family(out, families[f].name, "counter", families[f].help);
 		for (int i = 0; i < HP_COUNTER_MAX; i++)
 			if (family_of(hp_counter_info[i].name) == f)
-				sample(out, families[f].name, st->counters[i], "reason",
-				       hp_counter_info[i].name, NULL);
+				sample(out, families[f].name, st->counters[i],
+				       LABELS({ "reason", hp_counter_info[i].name }));
 	}
 }
 
@@ -135,8 +137,8 @@ static void write_rules(FILE *out, const struct rule_set *rules)
 			rule_format_int(in, sizeof(in), &r->r);
 			sample(out, fields[f].name,
 			       *(const __u64 *)((const char *)&r->stats + fields[f].offset),
-			       "rule_id", id, "proto", proto_name(r->r.proto), "external", ext,
-			       "internal", in, NULL);
+			       LABELS({ "rule_id", id }, { "proto", proto_name(r->r.proto) },
+				      { "external", ext }, { "internal", in }));
 		}
 	}
 }
@@ -240,7 +242,7 @@ static void write_sessions(FILE *out, const struct session_counts *c, const stru
 {
 	family(out, P "sessions", "gauge", "NAT sessions now, by state");
 	for (int s = 0; s < HP_STATE_MAX; s++)
-		sample(out, P "sessions", c->by_state[s], "state", state_name(s), NULL);
+		sample(out, P "sessions", c->by_state[s], LABELS({ "state", state_name(s) }));
 	family(out, P "sessions_max", "gauge",
 	       "NAT sessions the table holds (attach --max-sessions)");
 	sample(out, P "sessions_max", cfg->max_sessions, NULL);
@@ -269,9 +271,10 @@ static int write_maps(FILE *out, const struct hp_maps *m, const struct session_c
 		{ "hp_egress", m->egress, sizeof(struct hp_session_key), sizeof(struct hp_session) },
 		{ "hp_frags", m->frags, sizeof(struct hp_frag_key), sizeof(struct hp_frag) },
 	};
-	unsigned long long entries[3], max[3];
+#define N_BOUNDED (sizeof(maps) / sizeof(maps[0]))
+	unsigned long long entries[N_BOUNDED] = { 0 }, max[N_BOUNDED] = { 0 };
 
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < N_BOUNDED; i++) {
 		struct map_dump d;
 
 		if (map_max_entries(maps[i].fd, maps[i].name, &max[i]))
@@ -287,11 +290,11 @@ static int write_maps(FILE *out, const struct hp_maps *m, const struct session_c
 	}
 	family(out, P "map_entries", "gauge",
 	       "Entries in each bounded map now (hp_sessions: two per session)");
-	for (size_t i = 0; i < 3; i++)
-		sample(out, P "map_entries", entries[i], "map", maps[i].name, NULL);
+	for (size_t i = 0; i < N_BOUNDED; i++)
+		sample(out, P "map_entries", entries[i], LABELS({ "map", maps[i].name }));
 	family(out, P "map_max_entries", "gauge", "Entries each bounded map can hold");
-	for (size_t i = 0; i < 3; i++)
-		sample(out, P "map_max_entries", max[i], "map", maps[i].name, NULL);
+	for (size_t i = 0; i < N_BOUNDED; i++)
+		sample(out, P "map_max_entries", max[i], LABELS({ "map", maps[i].name }));
 	return 0;
 }
 

@@ -60,6 +60,10 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *l
 	snprintf(host, sizeof(host), "%.*s", (int)(end - s), s);
 	if (getaddrinfo(host, NULL, &hints, &res))
 		goto bad;
+	if (res->ai_addrlen > sizeof(*ss)) {
+		freeaddrinfo(res);
+		goto bad;
+	}
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
 	*len = res->ai_addrlen;
 	freeaddrinfo(res);
@@ -77,7 +81,7 @@ bad:
 
 struct metrics_http *metrics_http_open(const char *addr_port, metrics_render_t render, void *ctx)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = { 0 };
 	struct metrics_http *h;
 	socklen_t len = 0;
 	int one = 1;
