@@ -60,13 +60,6 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-/* Each scrape is a new unit of work: its failure is logged again. */
-static int render_scrape(FILE *out, void *ctx)
-{
-	log_rearm();
-	return metrics_write(out, ctx);
-}
-
 static int serve(const char *addr)
 {
 	struct sigaction sa = { .sa_handler = on_signal }; /* no SA_RESTART: poll returns */
@@ -82,7 +75,7 @@ static int serve(const char *addr)
 		return -1;
 	}
 	fclose(probe);
-	h = metrics_http_open(addr, render_scrape, NULL);
+	h = metrics_http_open(addr, metrics_scrape, NULL);
 	if (!h)
 		return -1;
 	sigaction(SIGTERM, &sa, NULL);

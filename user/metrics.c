@@ -338,3 +338,9 @@ out:
 	maps_close(&m);
 	return err;
 }
+
+int metrics_scrape(FILE *out, void *ctx)
+{
+	log_rearm();
+	return metrics_write(out, ctx);
+}

@@ -22,6 +22,13 @@
 int metrics_write(FILE *out, void *ctx);
 
 /*
+ * metrics_write() for a server's scrape (a metrics_http render callback):
+ * each scrape is a new unit of work, so its failure is reported on stderr
+ * even after an earlier one (log_rearm()).
+ */
+int metrics_scrape(FILE *out, void *ctx);
+
+/*
  * Label value escaping of the format: backslash, double quote and newline
  * as \\, \" and \n. Writes the escaped @value to @out.
  */

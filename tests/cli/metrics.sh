@@ -249,6 +249,18 @@ check "a port in use" serve 127.0.0.1:9102 http://127.0.0.1:9102/metrics
 expect_fail "--listen on a port in use" "^hairpin-xdp: cannot listen on 127\.0\.0\.1:9102: Address already in use$" metrics --listen 127.0.0.1:9102
 kill "$SRV"
 wait "$SRV" 2>/dev/null
+# Detached under a running exporter: 503, and each failed scrape logged.
+check "metrics --listen 127.0.0.1:9104" serve 127.0.0.1:9104 http://127.0.0.1:9104/metrics
+: >"$CLI_TMP/srv.err"
+expect_ok "detach --all under it" detach --all
+check "a scrape of a detached instance: 503" eval \
+	'[ "$(status_of http://127.0.0.1:9104/metrics)" = 503 ] && [ "$(status_of http://127.0.0.1:9104/metrics)" = 503 ]'
+check "each failed scrape logged its one line" eval \
+	'[ "$(grep -c "^hairpin-xdp: not attached" "$CLI_TMP/srv.err")" -eq 2 ] || { WHY=$(head -c 300 "$CLI_TMP/srv.err"); false; }'
+kill "$SRV"
+wait "$SRV" 2>/dev/null
+cat "$CLI_TMP/srv.err" >>"$ALLERR"
+expect_ok "attach v0 again" attach v0
 expect_fail "metrics when not attached: one line" "not attached" --bpffs "$PIN-none" metrics
 check "metrics when not attached: nothing on stdout" eval '[ ! -s "$OUT" ]'
 expect_fail "metrics --listen when not attached: refused at start" "not attached" --bpffs "$PIN-none" metrics --listen 127.0.0.1:9103
