@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
-#include <sys/stat.h>
 #include <bpf/libbpf.h>
 
 #include "log.h"
@@ -14,42 +11,8 @@ struct global_opts g_opts;
 static bool error_printed;
 static char context[256];
 
-/*
- * Under systemd, stdout and stderr are the journal's stream, whose
- * $JOURNAL_STREAM names it ("DEV:INODE", systemd.exec(5)); a line there
- * that starts with "<N>" gets syslog priority N (sd-daemon(3)). Elsewhere
- * the level is only in the words ("warning:", "debug:").
- */
-enum { LVL_ERR = 3, LVL_WARNING = 4, LVL_INFO = 6, LVL_DEBUG = 7 };
-
-static bool is_journal(FILE *f)
+static void vlog(FILE *f, const char *prefix, const char *fmt, va_list ap)
 {
-	const char *js = getenv("JOURNAL_STREAM");
-	unsigned long long dev, ino;
-	struct stat st;
-
-	return js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 && !fstat(fileno(f), &st) &&
-	       st.st_dev == dev && st.st_ino == ino;
-}
-
-static void level_prefix(FILE *f, int level)
-{
-	static int journal[3] = { -1, -1, -1 }; /* by fd: unknown, no, yes */
-	int fd = fileno(f);
-
-	if (fd < 0 || fd > 2)
-		return;
-	if (journal[fd] < 0)
-		journal[fd] = is_journal(f);
-	if (journal[fd])
-		fprintf(f, "<%d>", level);
-}
-
-/* @level < 0: the caller has put the level already. */
-static void vlog(FILE *f, int level, const char *prefix, const char *fmt, va_list ap)
-{
-	if (level >= 0)
-		level_prefix(f, level);
 	fputs(prefix, f);
 	vfprintf(f, fmt, ap);
 	fputc('\n', f);
@@ -62,7 +25,7 @@ void pr_info(const char *fmt, ...)
 	if (g_opts.json)
 		return;
 	va_start(ap, fmt);
-	vlog(stdout, LVL_INFO, "", fmt, ap);
+	vlog(stdout, "", fmt, ap);
 	va_end(ap);
 }
 
@@ -70,10 +33,9 @@ void pr_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	level_prefix(stderr, LVL_WARNING);
 	fputs("hairpin-xdp: warning: ", stderr);
 	va_start(ap, fmt);
-	vlog(stderr, -1, context, fmt, ap);
+	vlog(stderr, context, fmt, ap);
 	va_end(ap);
 }
 
@@ -84,7 +46,7 @@ void pr_debug(const char *fmt, ...)
 	if (!g_opts.verbose)
 		return;
 	va_start(ap, fmt);
-	vlog(stderr, LVL_DEBUG, "hairpin-xdp: debug: ", fmt, ap);
+	vlog(stderr, "hairpin-xdp: debug: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -108,7 +70,6 @@ int errorf(const char *fmt, ...)
 		json_kv_str("error", msg);
 		json_end_object();
 	} else {
-		level_prefix(stderr, LVL_ERR);
 		fprintf(stderr, "hairpin-xdp: %s\n", msg);
 	}
 	return -1;
@@ -119,7 +80,7 @@ bool error_reported(void)
 	return error_printed;
 }
 
-void log_rearm(void)
+void log_error_clear(void)
 {
 	error_printed = false;
 }
@@ -141,7 +102,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 {
 	if (!g_opts.verbose)
 		return 0;
-	level_prefix(stderr, LVL_DEBUG);
 	fputs("libbpf: ", stderr);
 	return vfprintf(stderr, fmt, ap);
 }

@@ -4,12 +4,6 @@
  * for an error (or {"error": ...} on stdout with --json), so errors go through
  * errorf(), which prints only the first error of a run: a rollback that fails
  * too, or a caller that adds its own context, cannot add a second line.
- *
- * Levels: errors "hairpin-xdp: MSG", warnings "hairpin-xdp: warning: MSG"
- * and debug lines (-v) "hairpin-xdp: debug: MSG" on stderr, notes on
- * stdout. When the stream is systemd's journal ($JOURNAL_STREAM) each line
- * also starts with its syslog priority, "<3>" to "<7>", which the journal
- * takes as the entry's level.
  */
 #ifndef HP_USER_LOG_H
 #define HP_USER_LOG_H
@@ -40,10 +34,10 @@ int errorf(const char *fmt, ...) PRINTF(1, 2);
 /* True once errorf() has printed: the caller need not add a generic line. */
 bool error_reported(void);
 /*
- * A long-running command (metrics --listen, the daemon) starts a new unit
- * of work, whose first error is reported again.
+ * The next errorf() prints again: a long-running command (a metrics scrape,
+ * the daemon's events) reports the error of each unit of work.
  */
-void log_rearm(void);
+void log_error_clear(void);
 /*
  * Where the words being read come from ("FILE:LINE"), put before every
  * error and warning until cleared with NULL.

@@ -341,6 +341,6 @@ out:
 
 int metrics_scrape(FILE *out, void *ctx)
 {
-	log_rearm();
+	log_error_clear();
 	return metrics_write(out, ctx);
 }

@@ -24,7 +24,7 @@ int metrics_write(FILE *out, void *ctx);
 /*
  * metrics_write() for a server's scrape (a metrics_http render callback):
  * each scrape is a new unit of work, so its failure is reported on stderr
- * even after an earlier one (log_rearm()).
+ * even after an earlier one (log_error_clear()).
  */
 int metrics_scrape(FILE *out, void *ctx);
 

@@ -118,30 +118,5 @@ check "control: a pin chmod 0644 is seen" eval 'grep -qx "modes-after-chmod: 1" 
 check "own bpffs: root still reads it after the chmods" eval 'grep -qx "root-stats: 0" "$L" || { WHY=$(cat "$L"); false; }'
 check "own bpffs: its pins went with its mount namespace" eval '! in_ns ip -d link show dev v1 | grep -q "prog/xdp"'
 
-# Levels in the journal: when $JOURNAL_STREAM names the stream (systemd
-# sets it to stderr's and stdout's device:inode), each line starts with its
-# syslog priority.
-journal_hx() {
-	local stream=$1
-	shift
-	: >"$OUT"
-	: >"$ERR"
-	JOURNAL_STREAM=$(stat -c '%d:%i' "$stream") hx "$@"
-}
-journal_hx "$ERR" --bpffs "$PIN-none" stats
-check "journal: an error is <3>hairpin-xdp: ..." eval \
-	'[ "$(cat "$ERR")" = "<3>hairpin-xdp: not attached: run hairpin-xdp attach IFACE first" ] || { WHY=$(cat "$ERR"); false; }'
-journal_hx "$CLI_TMP/hx.conf" --bpffs "$PIN-none" stats
-check "control: a JOURNAL_STREAM of another file: no priorities" eval \
-	'grep -q "^hairpin-xdp: not attached" "$ERR" || { WHY=$(cat "$ERR"); false; }'
-
-# Both streams are the journal's under systemd: one file here.
-J=$CLI_TMP/journal
-: >"$J"
-JOURNAL_STREAM=$(stat -c '%d:%i' "$J") nsenter --net=/run/netns/"$NS" "$HAIRPIN_XDP" --bpffs "$PIN" \
-	-v detach --all >"$J" 2>&1
-check "detach --all -v (root); journal: notes <6>, debug lines <7>" eval \
-	'grep -qx "<6>v0: detached" "$J" && grep -q "^<7>hairpin-xdp: debug: unpinned " "$J" &&
-	! grep -qvE "^<[67]>" "$J" || { WHY=$(grep -vE "^<[67]>" "$J" | head -c 300); false; }'
-cat "$J" >>"$ALLERR"
+expect_ok "detach --all (root)" detach --all
 asan_report "perms: no sanitizer reports"
