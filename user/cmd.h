@@ -14,6 +14,7 @@ extern const struct command cmd_forward_del;
 extern const struct command cmd_forward_list;
 extern const struct command cmd_sessions;
 extern const struct command cmd_stats;
+extern const struct command cmd_metrics;
 extern const struct command cmd_config;
 extern const struct command cmd_apply;
 extern const struct command cmd_save;

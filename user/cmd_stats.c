@@ -4,34 +4,23 @@
  * HP_COUNTERS list, the same one the BPF side counts with), the per-rule
  * counters and the expiry sweeper's.
  */
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <bpf/bpf.h>
 
-#include "hairpin/counters.h"
 #include "cli.h"
 #include "cmd.h"
 #include "json.h"
 #include "log.h"
 #include "maps.h"
-#include "pins.h"
 #include "rules.h"
+#include "stats.h"
 
-
-static const struct {
-	const char *name;
-	const char *desc;
-} counters[HP_COUNTER_MAX] = {
-#define COUNTER(e, name, desc) [HP_##e] = { name, desc },
-	HP_COUNTERS(COUNTER)
-#undef COUNTER
-};
-
-static void print_stats(const __u64 *values, const struct rule_set *rules,
-			const struct addr_table *addrs, const struct hp_gc *gc)
+static void print_stats(const struct stats_snapshot *st, const struct addr_table *addrs)
 {
+	const struct counter_info *counters = hp_counter_info;
+	const __u64 *values = st->counters;
+	const struct rule_set *rules = &st->rules;
+	const struct hp_gc *gc = &st->gc;
+
 	if (g_opts.json) {
 		json_begin_object();
 		json_key("counters");
@@ -67,29 +56,20 @@ static void print_stats(const __u64 *values, const struct rule_set *rules,
 static int stats_run(void *opts, int argc, char **argv)
 {
 	struct hp_maps m = HP_MAPS_INIT;
-	__u64 values[HP_COUNTER_MAX];
-	struct rule_set rules = { 0 };
+	struct stats_snapshot st;
 	struct addr_table addrs = { 0 };
-	struct hp_gc gc;
-	__u32 key = 0;
-	int err;
+	int err = -1;
 
-	err = -1;
 	if (maps_open_loaded(&m))
 		goto out;
-	for (__u32 i = 0; i < HP_COUNTER_MAX; i++)
-		if (map_percpu_sum(m.stats, i, &values[i], 1))
-			goto out;
-	if (rules_read(&m, &rules, true) || addrs_read(&addrs))
+	if (stats_read(&m, &st))
 		goto out;
-	if (bpf_map_lookup_elem(m.gc, &key, &gc)) {
-		errorf("cannot read hp_gc: %s", strerror(errno));
-		goto out;
+	if (!addrs_read(&addrs)) {
+		print_stats(&st, &addrs);
+		err = 0;
 	}
-	print_stats(values, &rules, &addrs, &gc);
-	err = 0;
+	stats_free(&st);
 out:
-	rules_free(&rules);
 	addrs_free(&addrs);
 	maps_close(&m);
 	return err;

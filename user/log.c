@@ -80,6 +80,11 @@ bool error_reported(void)
 	return error_printed;
 }
 
+void log_error_clear(void)
+{
+	error_printed = false;
+}
+
 void log_context(const char *where)
 {
 	if (where)

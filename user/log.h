@@ -34,6 +34,11 @@ int errorf(const char *fmt, ...) PRINTF(1, 2);
 /* True once errorf() has printed: the caller need not add a generic line. */
 bool error_reported(void);
 /*
+ * The next errorf() prints again: a long-running command (a metrics scrape,
+ * the daemon's events) reports the error of each unit of work.
+ */
+void log_error_clear(void);
+/*
  * Where the words being read come from ("FILE:LINE"), put before every
  * error and warning until cleared with NULL.
  */

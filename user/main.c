@@ -15,6 +15,7 @@ static const struct command *const commands[] = {
 	&cmd_forward,
 	&cmd_sessions,
 	&cmd_stats,
+	&cmd_metrics,
 	&cmd_config,
 	&cmd_apply,
 	&cmd_save,

@@ -85,6 +85,9 @@ static int check_trusted(int fd, const char *path)
 
 	if (fstat(fd, &st))
 		return errorf("%s: %s", path, strerror(errno));
+	/* root's pins, seen by a user who may read the folder but not the pins */
+	if (st.st_uid == 0 && geteuid() != 0)
+		return errorf("%s: permission denied (run as root)", path);
 	if (st.st_uid != geteuid())
 		return errorf("%s is owned by uid %u, not by us: someone else made it; "
 			      "remove it if it is not yours", path, (unsigned int)st.st_uid);
@@ -152,6 +155,9 @@ int pins_root_check(bool *exists)
 	if (parent_fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			goto not_bpffs;
+		/* A bpffs mounted mode 0700 (as it should be) hides the root. */
+		if (errno == EACCES || errno == EPERM)
+			return errorf("%s: permission denied (run as root)", parent);
 		return errorf("%s: %s", parent, strerror(errno));
 	}
 	errno = 0;

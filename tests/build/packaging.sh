@@ -188,6 +188,7 @@ check "completion: forward add options" complete_to "--hairpin --help" hairpin-x
 check "completion: --hairpin values" complete_to "external internal off" hairpin-xdp forward add tcp --hairpin ""
 check "completion: after a global option with a value" complete_to "import" hairpin-xdp --bpffs /tmp/x im
 check "completion: import openwrt options" complete_to "--network" hairpin-xdp import openwrt --n
+check "completion: metrics options" complete_to "--listen" hairpin-xdp metrics --l
 check "completion: config --fast-path values" complete_to "off on" hairpin-xdp config --fast-path ""
 # has_lo: the interfaces offered include lo (the host may have more).
 has_lo() { grep -qw lo <<<"$(complete_one hairpin-xdp attach l)"; }

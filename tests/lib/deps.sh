@@ -26,6 +26,7 @@ packages=(
 	curl socat iperf3 python3	# real clients and servers on both ends
 	tcpdump				# the demo shows the story's failing handshake
 	nftables python3-scapy		# differential test: nftables NAT as the reference
+	python3-prometheus-client	# metrics parsed by a real exposition-format parser
 	procps				# sysctl in the namespaces
 	iputils-ping			# ICMP echo through the router (icmp.sh, ipv6.sh)
 	linux-perf			# the benchmark's profiles (bench/run, also its quick mode)
