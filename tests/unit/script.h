@@ -21,6 +21,7 @@
 #define MAX_CNT 8
 #define MAX_RULES 3
 #define MAX_ALLOW 3
+#define MAX_ROUTES 3
 
 struct step {
 	enum hook hook;
@@ -36,6 +37,8 @@ struct step {
 	bool zero_csum;
 	/* non-zero: `ip neigh del` this lan0 neighbour before the step */
 	__u32 neigh_del;
+	/* bump hp_nexthop_gen before the step, as hp_nexthop_bump() does */
+	bool nh_bump;
 	struct pkt_edit out;
 };
 
@@ -52,9 +55,17 @@ struct script_allow {
 	__u8 plen;
 };
 
+/* An hp_route_mtus entry (plen 0 ends the list; mtu 0: none). */
+struct script_route {
+	__u32 addr;
+	__u8 plen;
+	__u32 mtu;
+};
+
 /*
- * One hp_nexthops slot: its tags (saddr 0: none), the answer, and, for a
- * slot the case writes itself, its expiry relative to now.
+ * One hp_nexthops slot: its tags (saddr 0: none), the answer, its
+ * generation, and, for a slot the case writes itself, its expiry relative
+ * to now.
  */
 struct nh_slot {
 	__u32 saddr, daddr;
@@ -62,6 +73,7 @@ struct nh_slot {
 	const __u8 *dmac, *smac;
 	__u16 mtu;
 	__u8 attached;
+	__u32 gen;
 	int expires_ms;
 };
 
@@ -97,6 +109,9 @@ struct script {
 	struct script_allow allow[MAX_ALLOW];
 	/* written into every hp_nexthops slot, on every CPU, before the steps */
 	struct nh_slot nh_pre;
+	/* hp_nexthop_gen before the steps, and hp_route_mtus entries */
+	__u32 nh_gen;
+	struct script_route routes[MAX_ROUTES];
 	struct step steps[MAX_STEPS];
 	struct cnt_expect counters[MAX_CNT];
 	int n_sessions, n_egress; /* exact entry counts, or ANY_COUNT */
@@ -110,8 +125,9 @@ struct script {
 	__u64 rule_packets, rule_sessions;
 	/*
 	 * hp_nexthops on this CPU after the steps, when nh_check: the number
-	 * of slots in use, and the one slot with nh_want's tags, whose expiry
-	 * must be HP_NEXTHOP_TTL_MS after some step's clock.
+	 * of slots in use, and the one slot with nh_want's tags (and
+	 * generation), whose expiry must be HP_NEXTHOP_TTL_MS after some
+	 * step's clock.
 	 */
 	bool nh_check;
 	int nh_used;
