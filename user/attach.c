@@ -15,6 +15,7 @@
 #include "log.h"
 #include "maps.h"
 #include "pins.h"
+#include "routes.h"
 
 /* The configuration of a fresh load: defaults overridden by what was given. */
 void attach_initial_config(const struct attach_opts *o, struct hp_config *cfg)
@@ -256,7 +257,12 @@ int attach_ifaces(const struct attach_opts *o, struct attach_result *res, int n,
 		goto undo;
 	if (!*loaded && attach_check_loaded(m, o))
 		goto err;
-	if (attach_all(res, n, m))
+	/*
+	 * The route MTUs before the first packet; again on every attach and
+	 * apply, which is how a route added since is picked up without the
+	 * daemon.
+	 */
+	if (hp_routes_sync(m, NULL) || attach_all(res, n, m))
 		goto undo;
 	return 0;
 
