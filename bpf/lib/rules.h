@@ -11,7 +11,6 @@
 #include "lib/parse.h"
 #include "lib/counters.h"
 #include "lib/nat.h"
-#include "lib/gc.h"
 #include "lib/forward.h"
 #include "lib/nexthop.h"
 
@@ -114,7 +113,6 @@ static __always_inline int hp_session_new(struct xdp_md *ctx, const struct hp_co
 	if (ret != HP_CONTINUE)
 		return ret;
 	hp_count(HP_SESSION_CREATED);
-	hp_gc_arm();
 	return HP_CONTINUE;
 }
 

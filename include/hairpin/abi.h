@@ -350,6 +350,20 @@ struct hp_meta {
 };
 _Static_assert(sizeof(struct hp_meta) == 8, "hp_meta layout");
 
+/* ---- the build: one element of hp_build, which programs are loaded ---- */
+
+/*
+ * Written by the loader that loaded (or upgraded to) the programs: a later
+ * loader compares object_hash with its own to know whether the programs on
+ * the interfaces are the ones it carries, and `--version` prints both.
+ */
+#define HP_VERSION_LEN 48
+struct hp_build {
+	__u64 object_hash;	      /* FNV-1a 64 of the BPF object's ELF bytes */
+	char version[HP_VERSION_LEN]; /* the loader's version, NUL-terminated */
+};
+_Static_assert(sizeof(struct hp_build) == 56, "hp_build layout");
+
 /* ---- configuration: one element of hp_config, written by the loader ---- */
 
 enum hp_config_flags {
@@ -419,7 +433,7 @@ struct hp_gc {
 	__u64 last_sweep_ns;	/* how long the last sweep took (it runs in softirq) */
 	__u64 last_visited;	/* entries it looked at */
 	__u32 armed;
-	__u32 pad;
+	__u32 armed_by; /* the build tag of the programs whose callbacks run */
 };
 _Static_assert(sizeof(struct hp_gc) == 72, "hp_gc layout");
 

@@ -426,6 +426,9 @@ static bool fx_reset(struct hairpin *skel)
 		enum bpf_map_type t = bpf_map__type(map);
 		bool ok;
 
+		/* .rodata: frozen at load, the same in every case. */
+		if (bpf_map__is_internal(map))
+			continue;
 		if (t == BPF_MAP_TYPE_ARRAY || t == BPF_MAP_TYPE_PERCPU_ARRAY)
 			ok = map_zero_all(map, t == BPF_MAP_TYPE_PERCPU_ARRAY);
 		else if (t == BPF_MAP_TYPE_HASH || t == BPF_MAP_TYPE_LRU_HASH ||
