@@ -273,7 +273,7 @@ int attach_ifaces(const struct attach_opts *o, struct attach_result *res, int n,
 	 * apply, which is how a route added since is picked up without the
 	 * daemon.
 	 */
-	if (hp_routes_sync(m, NULL) || attach_all(res, n, m))
+	if (hp_routes_sync(NULL) || attach_all(res, n, m))
 		goto undo;
 	return 0;
 

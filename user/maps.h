@@ -24,8 +24,6 @@
 	X(ifaces, "hp_ifaces")             \
 	X(tx_ports, "hp_tx_ports")         \
 	X(nexthops, "hp_nexthops")         \
-	X(nexthop_gen, "hp_nexthop_gen")   \
-	X(route_mtus, "hp_route_mtus")     \
 	X(config, "hp_config")             \
 	X(meta, "hp_meta")                 \
 	X(gc, "hp_gc")

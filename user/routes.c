@@ -31,16 +31,20 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <bpf/bpf.h>
 
+#include "hairpin/abi.h"
 #include "log.h"
+#include "pins.h"
 #include "routes.h"
 
 struct route {
@@ -375,23 +379,40 @@ static int map_sync(int fd, const struct mirror *w, struct routes_sync_result *r
 	return 0;
 }
 
-int hp_routes_sync(const struct hp_maps *m, struct routes_sync_result *res)
+/* A pinned map of ours by name (ROOT/maps/NAME), or -1 with the error said. */
+static int map_get(const char *name)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (pin_path(path, sizeof(path), PIN_MAPS "/%s", name))
+		return -1;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return errorf("cannot open map %s: %s", path, strerror(errno));
+	return fd;
+}
+
+int hp_routes_sync(struct routes_sync_result *res)
 {
 	struct routes_sync_result local = { 0 };
 	struct route_list l = { 0 };
 	struct mirror w = { 0 };
-	int err = -1;
+	int fd, err = -1;
 
 	if (!res)
 		res = &local;
 	memset(res, 0, sizeof(*res));
-	if (routes_read(&l, &res->routes) || mirror_build(&l, &w) || map_sync(m->route_mtus, &w, res))
+	fd = map_get("hp_route_mtus");
+	if (fd < 0)
+		return -1;
+	if (routes_read(&l, &res->routes) || mirror_build(&l, &w) || map_sync(fd, &w, res))
 		goto out;
 	for (size_t i = 0; i < l.n; i++)
 		res->with_mtu += l.v[i].mtu != 0;
 	res->mirrored = (unsigned int)w.n;
 	if (res->written || res->deleted) {
-		if (hp_nexthop_bump(m))
+		if (hp_nexthop_bump())
 			goto out;
 		res->bumped = true;
 	}
@@ -399,22 +420,39 @@ int hp_routes_sync(const struct hp_maps *m, struct routes_sync_result *res)
 		 res->routes, res->with_mtu, res->mirrored, res->written, res->deleted);
 	err = 0;
 out:
+	close(fd);
 	free(l.v);
 	free(w.v);
 	return err;
 }
 
-int hp_nexthop_bump(const struct hp_maps *m)
+/*
+ * The bump time is CLOCK_MONOTONIC read after the change it announces; the
+ * datapath stamps fills with the coarse reading of the same clock, never
+ * ahead of it, so every fill that may predate the change is at or before
+ * it. Raised with compare-and-swap, never lowered: a slower bumper with an
+ * older time cannot revive what a newer bump retired.
+ */
+int hp_nexthop_bump(void)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	struct hp_nexthop_gen *g;
+	struct timespec ts;
+	__u64 now, cur;
+	int fd = map_get("hp_nexthop_gen");
 
-	if (page <= 0)
-		return errorf("cannot bump the next-hop generation: no page size");
-	g = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED, m->nexthop_gen, 0);
+	if (fd < 0)
+		return -1;
+	g = page > 0 ? mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : MAP_FAILED;
+	close(fd);
 	if (g == MAP_FAILED)
 		return errorf("cannot map hp_nexthop_gen: %s", strerror(errno));
-	__atomic_add_fetch(&g->gen, 1, __ATOMIC_SEQ_CST);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+	cur = __atomic_load_n(&g->bump_ns, __ATOMIC_SEQ_CST);
+	while (cur < now &&
+	       !__atomic_compare_exchange_n(&g->bump_ns, &cur, now, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		;
 	munmap(g, (size_t)page);
 	return 0;
 }

@@ -4,13 +4,15 @@
  * the route MTUs it ignores (hp_route_mtus) and when its cached next hops
  * are stale (hp_nexthop_gen). Self-contained, for the commands that load
  * and apply (attach, apply) and for the daemon, which calls both on
- * rtnetlink route and neighbour events. Neither takes the pin root's lock:
- * the caller holds it, or (the daemon) owns the instance.
+ * rtnetlink route and neighbour events. Both open their maps under the pin
+ * root themselves (they are not in struct hp_maps: an upgrade from a build
+ * before them creates them after maps_open()). Neither takes the pin
+ * root's lock: the caller holds it, or (the daemon) owns the instance.
  */
 #ifndef HP_USER_ROUTES_H
 #define HP_USER_ROUTES_H
 
-#include "maps.h"
+#include <stdbool.h>
 
 /* What one hp_routes_sync() found and did. */
 struct routes_sync_result {
@@ -31,13 +33,13 @@ struct routes_sync_result {
  * mirror over the old, never less than the old for a prefix that stays.
  * @res may be NULL.
  */
-int hp_routes_sync(const struct hp_maps *m, struct routes_sync_result *res);
+int hp_routes_sync(struct routes_sync_result *res);
 
 /*
- * Bump the next-hop generation: every cached next hop is asked of the fib
- * again on its next packet. Atomic against other bumpers (the map is
- * mmapable: one atomic add).
+ * Bump the next-hop generation: every next hop cached until now is asked of
+ * the fib again on its next packet. Atomic against other bumpers (the map
+ * is mmapable: the bump time only ever rises).
  */
-int hp_nexthop_bump(const struct hp_maps *m);
+int hp_nexthop_bump(void);
 
 #endif /* HP_USER_ROUTES_H */

@@ -150,7 +150,7 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } hp_nexthops SEC(".maps");
 
-/* The next-hop generation (abi.h): mmapable, so that userspace adds atomically. */
+/* The next-hop generation (abi.h): mmapable, so that userspace bumps it atomically. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);

@@ -6,8 +6,9 @@
  *
  * The cache is keyed by everything the lookup was given that varies between
  * flows (source, destination, ingress port). An entry answers while it is
- * younger than HP_NEXTHOP_TTL_MS and its generation is the current one
- * (hp_nexthop_gen, bumped by userspace on route and neighbour changes);
+ * younger than HP_NEXTHOP_TTL_MS and was filled after the last bump of the
+ * next-hop generation (hp_nexthop_gen, bumped by userspace on route and
+ * neighbour changes);
  * `hairpin-xdp config --nexthop-cache off` asks the fib for every packet.
  * Only complete answers are cached; anything else (no neighbour yet,
  * unreachable, ...) is asked again on the next packet.
@@ -48,21 +49,30 @@ static __always_inline void hp_fib_params(struct bpf_fib_lookup *fib, struct xdp
 	fib->ipv4_dst = t->daddr;
 }
 
-/* The generation cache entries must carry to answer (0 before any bump). */
-static __always_inline __u32 hp_nexthop_gen_now(void)
+#define HP_NEXTHOP_TTL_NS (HP_NEXTHOP_TTL_MS * 1000000ULL)
+
+/* When the next-hop generation was last bumped (0: never). */
+static __always_inline __u64 hp_nexthop_bumped(void)
 {
 	__u32 key = 0;
 	const struct hp_nexthop_gen *g = bpf_map_lookup_elem(&hp_nexthop_gen, &key);
 
-	return g ? *(volatile const __u32 *)&g->gen : 0;
+	return g ? *(volatile const __u64 *)&g->bump_ns : 0;
 }
 
-/* The cached next hop of @t from @in_ifindex in @c, if it may answer. */
+/*
+ * The cached next hop of @t from @in_ifindex in @c, if it may answer: not
+ * expired, and filled (expires_ns - TTL) after the last bump. A fill stamps
+ * the packet's clock, read before its fib lookup, so a lookup that raced a
+ * route change and its bump is never taken for a later one. (The clock is
+ * the coarse one, up to a tick behind the bump's: for that tick after a
+ * bump, fills look stale too and the fib answers.)
+ */
 static __always_inline bool hp_nexthop_live(const struct hp_nexthop *c, const struct hp_tuple *t,
-					    __u32 in_ifindex, __u64 now, __u32 gen)
+					    __u32 in_ifindex, __u64 now, __u64 bumped)
 {
 	return c && c->daddr == t->daddr && c->saddr == t->saddr && c->in_ifindex == in_ifindex &&
-	       now < c->expires_ns && c->gen == gen;
+	       now < c->expires_ns && c->expires_ns > bumped + HP_NEXTHOP_TTL_NS;
 }
 
 /* The `mtu` metric of the route to @daddr, 0 when it has none. */
@@ -75,14 +85,13 @@ static __always_inline __u32 hp_route_mtu(__be32 daddr)
 }
 
 /*
- * Ask the fib, and on a complete answer fill @nh (tags, generation and
- * expiry included). Asked with the packet's length, the fib checks its MTU
+ * Ask the fib, and on a complete answer fill @nh (tags and expiry
+ * included). Asked with the packet's length, the fib checks its MTU
  * and, on success, reports it in mtu_result (bpf_fib_set_fwd_params(),
  * net/core/filter.c, since Linux 5.11).
  */
 static __always_inline int hp_nexthop_ask_fib(struct xdp_md *ctx, const struct hp_packet *pkt,
-					      const struct hp_tuple *t, __u64 now, __u32 gen,
-					      struct hp_nexthop *nh)
+					      const struct hp_tuple *t, __u64 now, struct hp_nexthop *nh)
 {
 	struct bpf_fib_lookup fib;
 	__u32 mtu, route_mtu;
@@ -102,9 +111,7 @@ static __always_inline int hp_nexthop_ask_fib(struct xdp_md *ctx, const struct h
 	nh->attached = fib.ifindex == ctx->ingress_ifindex ||
 		       bpf_map_lookup_elem(&hp_tx_ports, &fib.ifindex) != NULL;
 	nh->pad = 0;
-	nh->gen = gen;
-	nh->pad2 = 0;
-	nh->expires_ns = now + HP_NEXTHOP_TTL_MS * 1000000ULL;
+	nh->expires_ns = now + HP_NEXTHOP_TTL_NS;
 
 	mtu = fib.mtu_result;
 	route_mtu = hp_route_mtu(t->daddr);
@@ -133,16 +140,15 @@ static __always_inline int hp_nexthop(struct xdp_md *ctx, const struct hp_packet
 {
 	__u32 slot = hp_nexthop_slot(t, ctx->ingress_ifindex);
 	struct hp_nexthop *c = bpf_map_lookup_elem(&hp_nexthops, &slot);
-	__u32 gen = hp_nexthop_gen_now();
 	int rc;
 
 	if (cfg->flags & HP_CF_NO_NEXTHOP_CACHE)
 		c = NULL;
-	if (hp_nexthop_live(c, t, ctx->ingress_ifindex, now, gen)) {
+	if (hp_nexthop_live(c, t, ctx->ingress_ifindex, now, hp_nexthop_bumped())) {
 		*nh = *c;
 		return hp_nexthop_fits(pkt, nh);
 	}
-	rc = hp_nexthop_ask_fib(ctx, pkt, t, now, gen, nh);
+	rc = hp_nexthop_ask_fib(ctx, pkt, t, now, nh);
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
 		return rc;
 	if (c)

@@ -247,10 +247,10 @@ _Static_assert(sizeof(struct hp_frag) == 16, "hp_frag layout");
  * One slot of hp_nexthops, a per-CPU direct-mapped cache in front of
  * bpf_fib_lookup(): what the fib said for (source, destination, ingress
  * port), with the route MTU of hp_route_mtus folded in. A slot answers while
- * it is younger than HP_NEXTHOP_TTL_MS and was filled under the current
- * next-hop generation (hp_nexthop_gen): the loader (and the daemon) bump the
- * generation when routes or neighbours change, and the TTL bounds how long a
- * change nobody announced (no daemon running) can go unseen.
+ * it is younger than HP_NEXTHOP_TTL_MS and was filled after the last bump of
+ * the next-hop generation (hp_nexthop_gen): the loader (and the daemon) bump
+ * it when routes or neighbours change, and the TTL bounds how long a change
+ * nobody announced (no daemon running) can go unseen.
  */
 #define HP_NEXTHOP_SLOTS 4096 /* a power of two */
 #define HP_NEXTHOP_TTL_MS 1000
@@ -265,20 +265,20 @@ struct hp_nexthop {
 	__u16 mtu;	/* min(fib MTU, route MTU): longer packets go to the stack */
 	__u8 attached;	/* out_ifindex can be sent to (ingress port, or in hp_tx_ports) */
 	__u8 pad;
-	__u32 gen;	/* hp_nexthop_gen when filled: another one is asked again */
-	__u32 pad2;
-	__u64 expires_ns;
+	__u64 expires_ns; /* filled at expires_ns - HP_NEXTHOP_TTL_MS */
 };
-_Static_assert(sizeof(struct hp_nexthop) == 48, "hp_nexthop layout");
+_Static_assert(sizeof(struct hp_nexthop) == 40, "hp_nexthop layout");
 
 /*
- * The next-hop generation: the one element of hp_nexthop_gen, a mmapable
- * array, so that every writer bumps it with one atomic add (two writers, the
- * daemon and a command, must never lose a bump or move it backwards).
+ * The next-hop generation: the one element of hp_nexthop_gen. A generation
+ * is the time of its bump (CLOCK_MONOTONIC, the datapath's clock): a slot
+ * filled at or before bump_ns is asked again, so a slot needs no field of
+ * its own (hp_nexthop keeps the layout of builds before the generation).
+ * The array is mmapable: a bump is an atomic "raise to now" (user/routes.c),
+ * so two writers (the daemon and a command) never move it backwards.
  */
 struct hp_nexthop_gen {
-	__u32 gen;
-	__u32 pad;
+	__u64 bump_ns;
 };
 _Static_assert(sizeof(struct hp_nexthop_gen) == 8, "hp_nexthop_gen layout");
 
@@ -333,7 +333,7 @@ _Static_assert(sizeof(struct hp_iface) == 24, "hp_iface layout");
  * Bumped when a map's key or value layout changes, so that a loader finds
  * out whether pinned maps are the ones it was built for.
  */
-#define HP_LAYOUT_VERSION 3 /* 3: hp_nexthop gen, hp_nexthop_gen, hp_route_mtus */
+#define HP_LAYOUT_VERSION 2 /* 2: hp_config evict_slots and nr_cpus, HP_SF_ASSURED, hp_evict */
 
 enum hp_meta_flags {
 	/*

@@ -598,23 +598,13 @@ bool fx_nh_read(struct fx *fx, __u32 slot, struct hp_nexthop *out)
 	return true;
 }
 
-bool fx_nh_gen_set(struct fx *fx, __u32 gen)
+bool fx_nh_bump_at(struct fx *fx, __u64 ns)
 {
-	struct hp_nexthop_gen v = { .gen = gen };
+	struct hp_nexthop_gen v = { .bump_ns = ns };
 	__u32 key = 0;
 
 	return ASSERT_OK(bpf_map_update_elem(fx->nexthop_gen, &key, &v, 0),
 			 "hp_nexthop_gen update");
-}
-
-__u32 fx_nh_gen(struct fx *fx)
-{
-	struct hp_nexthop_gen v = { 0 };
-	__u32 key = 0;
-
-	ASSERT_OK(bpf_map_lookup_elem(fx->nexthop_gen, &key, &v),
-		  "hp_nexthop_gen lookup");
-	return v.gen;
 }
 
 bool fx_route_mtu(struct fx *fx, __u32 addr, __u8 plen, __u32 mtu)

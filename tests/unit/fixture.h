@@ -147,9 +147,8 @@ int fx_count(int map_fd);
 bool fx_nh_fill(struct fx *fx, const struct hp_nexthop *v);
 /* hp_nexthops slot @slot as this process's CPU (env_cpu) holds it. */
 bool fx_nh_read(struct fx *fx, __u32 slot, struct hp_nexthop *out);
-/* hp_nexthop_gen: set it, read it. */
-bool fx_nh_gen_set(struct fx *fx, __u32 gen);
-__u32 fx_nh_gen(struct fx *fx);
+/* hp_nexthop_gen: bumped at @ns (CLOCK_MONOTONIC), as hp_nexthop_bump() does at now. */
+bool fx_nh_bump_at(struct fx *fx, __u64 ns);
 /* hp_route_mtus: @addr/@plen (host order) -> @mtu, as user/routes.c writes it. */
 bool fx_route_mtu(struct fx *fx, __u32 addr, __u8 plen, __u32 mtu);
 

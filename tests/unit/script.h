@@ -37,7 +37,7 @@ struct step {
 	bool zero_csum;
 	/* non-zero: `ip neigh del` this lan0 neighbour before the step */
 	__u32 neigh_del;
-	/* bump hp_nexthop_gen before the step, as hp_nexthop_bump() does */
+	/* bump hp_nexthop_gen (to now) before the step, as hp_nexthop_bump() does */
 	bool nh_bump;
 	struct pkt_edit out;
 };
@@ -63,9 +63,9 @@ struct script_route {
 };
 
 /*
- * One hp_nexthops slot: its tags (saddr 0: none), the answer, its
- * generation, and, for a slot the case writes itself, its expiry relative
- * to now.
+ * One hp_nexthops slot: its tags (saddr 0: none), the answer, and, for a
+ * slot the case writes itself, its expiry relative to now (it was filled
+ * HP_NEXTHOP_TTL_MS before that).
  */
 struct nh_slot {
 	__u32 saddr, daddr;
@@ -73,7 +73,6 @@ struct nh_slot {
 	const __u8 *dmac, *smac;
 	__u16 mtu;
 	__u8 attached;
-	__u32 gen;
 	int expires_ms;
 };
 
@@ -109,8 +108,9 @@ struct script {
 	struct script_allow allow[MAX_ALLOW];
 	/* written into every hp_nexthops slot, on every CPU, before the steps */
 	struct nh_slot nh_pre;
-	/* hp_nexthop_gen before the steps, and hp_route_mtus entries */
-	__u32 nh_gen;
+	/* non-zero: hp_nexthop_gen bumped this long before the case started */
+	int nh_bumped_ms_ago;
+	/* hp_route_mtus entries */
 	struct script_route routes[MAX_ROUTES];
 	struct step steps[MAX_STEPS];
 	struct cnt_expect counters[MAX_CNT];
@@ -125,9 +125,8 @@ struct script {
 	__u64 rule_packets, rule_sessions;
 	/*
 	 * hp_nexthops on this CPU after the steps, when nh_check: the number
-	 * of slots in use, and the one slot with nh_want's tags (and
-	 * generation), whose expiry must be HP_NEXTHOP_TTL_MS after some
-	 * step's clock.
+	 * of slots in use, and the one slot with nh_want's tags, whose expiry
+	 * must be HP_NEXTHOP_TTL_MS after some step's clock.
 	 */
 	bool nh_check;
 	int nh_used;

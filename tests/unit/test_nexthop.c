@@ -8,8 +8,8 @@
  * every slot of every CPU, so they do not depend on the slot hash; a forged
  * MAC in them shows whether the answer came from the cache.
  *
- * The generation (hp_nexthop_gen): a slot filled under another one does not
- * answer, and a bump makes the next packet ask the fib. The route MTU
+ * The generation (hp_nexthop_gen): a slot filled before its last bump does
+ * not answer, and a bump makes the next packet ask the fib. The route MTU
  * (hp_route_mtus): the fib ignores an unlocked `mtu` metric, the mirror
  * makes a longer packet take the slow path, and the slot keeps the smaller
  * MTU for the flow's next packets.
@@ -155,24 +155,40 @@ static const struct script misses[] = {
 	  .nh_want = NH_INET() },
 };
 
-/* A slot of another generation is asked again; of this one, it answers. */
+/*
+ * The generation: a slot filled before the last bump is asked again, one
+ * filled after it answers (bumped 1 ms before the case; NH_INET's slot is
+ * filled 9 s after its start, the _OLD one 500 ms before it).
+ */
+#define NH_OLD(...) NH_INET(.expires_ms = HP_NEXTHOP_TTL_MS - 500, __VA_ARGS__)
+
 static const struct script generations[] = {
-	{ .name = "nexthop_miss_old_generation", .nh_gen = 1,
-	  .nh_pre = NH_INET(.dmac = mac_forged),
+	{ .name = "nexthop_miss_filled_before_bump", .nh_bumped_ms_ago = 1,
+	  .nh_pre = NH_OLD(.dmac = mac_forged),
 	  .steps = { IN_FWD(TH_SYN) }, /* the fib's MAC, not the forged one */
 	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1) },
 	  .n_sessions = 2 },
-	{ .name = "nexthop_hit_current_generation", .nh_gen = 1,
-	  .nh_pre = NH_INET(.dmac = mac_forged, .gen = 1),
+	/* the same slot without the bump answers */
+	{ .name = "nexthop_hit_filled_no_bump",
+	  .nh_pre = NH_OLD(.dmac = mac_forged),
 	  .steps = { IN_FORGED(FROM_INET()) },
 	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1) },
 	  .n_sessions = 2 },
-	/* the slot records the generation it was filled under */
-	{ .name = "nexthop_fill_generation", .nh_gen = 7,
-	  .steps = { IN_FWD(TH_SYN) },
+	{ .name = "nexthop_hit_filled_after_bump", .nh_bumped_ms_ago = 1,
+	  .nh_pre = NH_INET(.dmac = mac_forged),
+	  .steps = { IN_FORGED(FROM_INET()) },
 	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1) },
+	  .n_sessions = 2 },
+	/* a fill after a bump answers the flow's next packet */
+	{ .name = "nexthop_fill_after_bump_answers", .nh_bumped_ms_ago = 100,
+	  .steps = { IN_FWD(TH_SYN),
+		     { .hook = HOOK_XDP, .iface = IF_WAN,
+		       .in = FROM_INET(.tcp_flags = TH_ACK),
+		       .verdict = XDP_REDIRECT, .neigh_del = SERVER,
+		       .out = { FWD_TO_SERVER, .daddr = SERVER } } },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 2) },
 	  .n_sessions = 2, .nh_check = true, .nh_used = 1,
-	  .nh_want = NH_INET(.gen = 7) },
+	  .nh_want = NH_INET() },
 	/*
 	 * the neighbour is gone and the generation bumped: the fib is asked
 	 * (nexthop_hit_after_neigh_del is the same without the bump)
