@@ -47,6 +47,21 @@ static const __u8 mac_forged[6] = { 0x02, 0, 0, 0, 0, 0xfe };
 	  .counters = { CNT(SESSION_CREATED, 1), __VA_ARGS__ },              \
 	  .n_sessions = 2 }
 
+/*
+ * The flow's second packet, its neighbour deleted before it: the slot the
+ * first one filled answers (fast, with the neighbour's MAC).
+ */
+#define NH_HIT_AFTER_NEIGH_DEL(nm, ...)                                      \
+	{ .name = nm, ##__VA_ARGS__,                                        \
+	  .steps = { IN_FWD(TH_SYN),                                         \
+		     { .hook = HOOK_XDP, .iface = IF_WAN,                    \
+		       .in = FROM_INET(.tcp_flags = TH_ACK),                 \
+		       .verdict = XDP_REDIRECT, .neigh_del = SERVER,         \
+		       .out = { FWD_TO_SERVER, .daddr = SERVER } } },        \
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 2) }, \
+	  .n_sessions = 2, .nh_check = true, .nh_used = 1,                   \
+	  .nh_want = NH_INET() }
+
 static const struct script fill[] = {
 	NH_FILL("inet", XDP_FAST_REDIRECT, 1, 1, NH_INET(), IN_FWD(TH_SYN)),
 	NH_FILL("hairpin", XDP_FAST_TX, 1, 1,
@@ -82,15 +97,7 @@ static const struct script fill[] = {
 
 static const struct script hits[] = {
 	/* the neighbour is gone, the cache still knows it */
-	{ .name = "nexthop_hit_after_neigh_del",
-	  .steps = { IN_FWD(TH_SYN),
-		     { .hook = HOOK_XDP, .iface = IF_WAN,
-		       .in = FROM_INET(.tcp_flags = TH_ACK),
-		       .verdict = XDP_REDIRECT, .neigh_del = SERVER,
-		       .out = { FWD_TO_SERVER, .daddr = SERVER } } },
-	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 2) },
-	  .n_sessions = 2, .nh_check = true, .nh_used = 1,
-	  .nh_want = NH_INET() },
+	NH_HIT_AFTER_NEIGH_DEL("nexthop_hit_after_neigh_del"),
 	/* switched off, the fib says the neighbour is gone */
 	{ .name = "nexthop_off_neigh_del_slow", .opts = NO_CACHE,
 	  .steps = { IN_FWD(TH_SYN),
@@ -180,15 +187,7 @@ static const struct script generations[] = {
 	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1) },
 	  .n_sessions = 2 },
 	/* a fill after a bump answers the flow's next packet */
-	{ .name = "nexthop_fill_after_bump_answers", .nh_bumped_ms_ago = 100,
-	  .steps = { IN_FWD(TH_SYN),
-		     { .hook = HOOK_XDP, .iface = IF_WAN,
-		       .in = FROM_INET(.tcp_flags = TH_ACK),
-		       .verdict = XDP_REDIRECT, .neigh_del = SERVER,
-		       .out = { FWD_TO_SERVER, .daddr = SERVER } } },
-	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 2) },
-	  .n_sessions = 2, .nh_check = true, .nh_used = 1,
-	  .nh_want = NH_INET() },
+	NH_HIT_AFTER_NEIGH_DEL("nexthop_fill_after_bump_answers", .nh_bumped_ms_ago = 100),
 	/*
 	 * the neighbour is gone and the generation bumped: the fib is asked
 	 * (nexthop_hit_after_neigh_del is the same without the bump)
