@@ -16,14 +16,7 @@ veth_pair dead0 dead0p 198.51.100.1/24
 
 # mirror: hp_route_mtus as "PREFIX MTU" lines.
 mirror() {
-	bpftool -j map dump pinned "$PIN/maps/hp_route_mtus" | python3 -c '
-import json, socket, struct, sys
-rows = []
-for e in json.load(sys.stdin):
-    k, v = e["formatted"]["key"], e["formatted"]["value"]
-    rows.append((k["prefixlen"], socket.inet_ntoa(struct.pack("<I", k["addr"])), v["mtu"]))
-for plen, addr, mtu in rows:
-    print("%s/%d %d" % (addr, plen, mtu))'
+	bpftool -j map dump pinned "$PIN/maps/hp_route_mtus" | python3 "$CLI_ROOT/tests/lib/route_mtus.py"
 }
 
 bump_ns() {

@@ -25,19 +25,12 @@ ROUTE=("$SERVER/32" dev lan0 mtu 1400)
 
 # mirror_has PREFIX MTU: hp_route_mtus holds PREFIX -> MTU (MTU "none": no entry).
 mirror_has() {
-	local got
-	got=$(bpftool -j map dump pinned "$HP_PINS/maps/hp_route_mtus" | "$PYTHON" -c '
-import json, socket, struct, sys
-want = sys.argv[1]
-for e in json.load(sys.stdin):
-    k, v = e["formatted"]["key"], e["formatted"]["value"]
-    if socket.inet_ntoa(struct.pack("<I", k["addr"])) + "/" + str(k["prefixlen"]) == want:
-        print(v["mtu"])
-        break
-else:
-    print("none")' "$1") || return "$CANT_TELL"
-	echo "hp_route_mtus $1: $got, expected $2" >&2
-	[ "$got" = "$2" ]
+	local out got
+	out=$(bpftool -j map dump pinned "$HP_PINS/maps/hp_route_mtus" |
+		"$PYTHON" "$HP_ROOT/tests/lib/route_mtus.py") || return "$CANT_TELL"
+	got=$(awk -v p="$1" '$1 == p { print $2 }' <<<"$out")
+	echo "hp_route_mtus $1: ${got:-none}, expected $2" >&2
+	[ "${got:-none}" = "$2" ]
 }
 
 # The negative control's switch: the mirror entry of the server's /32 goes.
