@@ -17,6 +17,7 @@
 #include "maps.h"
 #include "object.h"
 #include "pins.h"
+#include "routes.h"
 #include "upgrade.h"
 
 /* The configuration of a fresh load: defaults overridden by what was given. */
@@ -271,7 +272,12 @@ int attach_ifaces(const struct attach_opts *o, struct attach_result *res, int n,
 		goto undo;
 	if (!*loaded && (attach_check_loaded(m, o) || upgrade_programs(m, &upgraded)))
 		goto err;
-	if (attach_all(res, n, m))
+	/*
+	 * The route MTUs before the first packet; again on every attach and
+	 * apply, which is how a route added since is picked up without the
+	 * daemon.
+	 */
+	if (hp_routes_sync(NULL) || attach_all(res, n, m))
 		goto undo;
 	return 0;
 

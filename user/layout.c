@@ -23,7 +23,8 @@ static bool sized_at_load(const struct hairpin *skel, const struct bpf_map *map)
 /* Maps an upgrade creates when the pins lack them (added after layout 2). */
 static bool added_later(const struct hairpin *skel, const struct bpf_map *map)
 {
-	return map == skel->maps.hp_build || map == skel->maps.hp_frag_seen;
+	return map == skel->maps.hp_build || map == skel->maps.hp_frag_seen ||
+	       map == skel->maps.hp_nexthop_gen || map == skel->maps.hp_route_mtus;
 }
 
 static int check_map(const struct hairpin *skel, const struct bpf_map *map)

@@ -159,6 +159,26 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } hp_nexthops SEC(".maps");
 
+/* The next-hop generation (abi.h): mmapable, so that userspace bumps it atomically. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct hp_nexthop_gen);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_nexthop_gen SEC(".maps");
+
+/* Route MTUs the fib leaves out (abi.h), mirrored by the loader (user/routes.c). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, HP_MAX_ROUTE_MTUS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct hp_route_key);
+	__type(value, struct hp_route_mtu);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_route_mtus SEC(".maps");
+
 /* XDP_REDIRECT targets: every attached interface, keyed by ifindex. */
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);

@@ -43,8 +43,8 @@ static __always_inline bool hp_new_flow_hairpins(struct xdp_md *ctx, const struc
 	if (in && hp_on_link(rule->int_addr, in->addr, in->prefixlen))
 		return true;
 	c = bpf_map_lookup_elem(&hp_nexthops, &slot);
-	if (c && c->daddr == t.daddr && c->saddr == t.saddr && c->in_ifindex == ctx->ingress_ifindex &&
-	    now < c->expires_ns && c->out_ifindex != ctx->ingress_ifindex)
+	if (hp_nexthop_live(c, &t, ctx->ingress_ifindex, now, hp_nexthop_bumped()) &&
+	    c->out_ifindex != ctx->ingress_ifindex)
 		return false;
 	return hp_leaves_by_ingress(ctx, pkt, rule->int_addr, in);
 }

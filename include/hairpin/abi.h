@@ -285,8 +285,11 @@ _Static_assert(sizeof(struct hp_frag_seen) == 24, "hp_frag_seen layout");
 /*
  * One slot of hp_nexthops, a per-CPU direct-mapped cache in front of
  * bpf_fib_lookup(): what the fib said for (source, destination, ingress
- * port), kept for HP_NEXTHOP_TTL_MS so that route and neighbour changes
- * take effect within that time.
+ * port), with the route MTU of hp_route_mtus folded in. A slot answers while
+ * it is younger than HP_NEXTHOP_TTL_MS and was filled after the last bump of
+ * the next-hop generation (hp_nexthop_gen): the loader (and the daemon) bump
+ * it when routes or neighbours change, and the TTL bounds how long a change
+ * nobody announced (no daemon running) can go unseen.
  */
 #define HP_NEXTHOP_SLOTS 4096 /* a power of two */
 #define HP_NEXTHOP_TTL_MS 1000
@@ -298,12 +301,48 @@ struct hp_nexthop {
 	__u32 out_ifindex; /* the answer */
 	__u8 dmac[6];
 	__u8 smac[6];
-	__u16 mtu;	/* the route's MTU: longer packets go to the stack */
+	__u16 mtu;	/* min(fib MTU, route MTU): longer packets go to the stack */
 	__u8 attached;	/* out_ifindex can be sent to (ingress port, or in hp_tx_ports) */
 	__u8 pad;
-	__u64 expires_ns;
+	__u64 expires_ns; /* filled at expires_ns - HP_NEXTHOP_TTL_MS */
 };
 _Static_assert(sizeof(struct hp_nexthop) == 40, "hp_nexthop layout");
+
+/*
+ * The next-hop generation: the one element of hp_nexthop_gen. A generation
+ * is the time of its bump (CLOCK_MONOTONIC, the datapath's clock): a slot
+ * filled at or before bump_ns is asked again, so a slot needs no field of
+ * its own (hp_nexthop keeps the layout of builds before the generation).
+ * The array is mmapable: a bump is an atomic "raise to now" (user/routes.c),
+ * so two writers (the daemon and a command) never move it backwards.
+ */
+struct hp_nexthop_gen {
+	__u64 bump_ns;
+};
+_Static_assert(sizeof(struct hp_nexthop_gen) == 8, "hp_nexthop_gen layout");
+
+/*
+ * Route MTUs the fib does not report. bpf_fib_lookup() checks a packet
+ * against ip_mtu_from_fib_result() (net/ipv4/route.c), which takes a route's
+ * `mtu` metric only when it is locked (or with sysctl ip_forward_use_pmtu),
+ * while the kernel's forward path, ip_dst_mtu_maybe_forward()
+ * (include/net/ip.h), always honours it. hp_route_mtus mirrors the routes
+ * that matter for that difference (user/routes.c says which and why): an
+ * LPM trie keyed by destination prefix, value the MTU to honour, 0 for a
+ * more specific route that has none.
+ */
+#define HP_MAX_ROUTE_MTUS 16384
+
+struct hp_route_key {
+	__u32 prefixlen; /* of addr */
+	__be32 addr;
+};
+_Static_assert(sizeof(struct hp_route_key) == 8, "hp_route_key layout");
+
+struct hp_route_mtu {
+	__u32 mtu; /* 0: none, the fib's own answer stands */
+};
+_Static_assert(sizeof(struct hp_route_mtu) == 4, "hp_route_mtu layout");
 
 /* ---- attached interfaces ---- */
 

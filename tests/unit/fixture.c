@@ -30,6 +30,7 @@ const __u8 mac_client[6] = { 0x02, 0, 0, 0, 0, 0x03 };
 const __u8 mac_inet[6] = { 0x02, 0, 0, 0, 0, 0x10 };
 const __u8 mac_dmzhost[6] = { 0x02, 0, 0, 0, 0, 0x20 };
 const __u8 mac_small_mtu[6] = { 0x02, 0, 0, 0, 0, 0x0a };
+const __u8 mac_route_mtu[6] = { 0x02, 0, 0, 0, 0, 0x0b };
 
 static const char *const if_names[IF_MAX] = { "lan0", "wan0", "dmz0" };
 static int if_index[IF_MAX];
@@ -55,6 +56,8 @@ static const char *const env_cmds[] = {
 	"ip neigh replace 192.168.0.10 lladdr 02:00:00:00:00:0a dev lan0 nud permanent",
 	"ip route add 192.168.0.10/32 dev lan0 mtu lock 300",
 	"ip route add unreachable 203.0.113.99/32",
+	"ip neigh replace 192.168.0.11 lladdr 02:00:00:00:00:0b dev lan0 nud permanent",
+	"ip route add 192.168.0.11/32 dev lan0 mtu 200",
 };
 
 static int write_file(const char *path, const char *text)
@@ -465,6 +468,8 @@ bool fx_open(struct fx *fx, const struct fx_opts *o)
 	fx->tx_ports = bpf_map__fd(fx->skel->maps.hp_tx_ports);
 	fx->nexthops = bpf_map__fd(fx->skel->maps.hp_nexthops);
 	fx->config = bpf_map__fd(fx->skel->maps.hp_config);
+	fx->nexthop_gen = bpf_map__fd(fx->skel->maps.hp_nexthop_gen);
+	fx->route_mtus = bpf_map__fd(fx->skel->maps.hp_route_mtus);
 	return fill_maps(fx, o);
 }
 
@@ -592,6 +597,24 @@ bool fx_nh_read(struct fx *fx, __u32 slot, struct hp_nexthop *out)
 		return false;
 	*out = vals[env_cpu()];
 	return true;
+}
+
+bool fx_nh_bump_at(struct fx *fx, __u64 ns)
+{
+	struct hp_nexthop_gen v = { .bump_ns = ns };
+	__u32 key = 0;
+
+	return ASSERT_OK(bpf_map_update_elem(fx->nexthop_gen, &key, &v, 0),
+			 "hp_nexthop_gen update");
+}
+
+bool fx_route_mtu(struct fx *fx, __u32 addr, __u8 plen, __u32 mtu)
+{
+	struct hp_route_key k = { .prefixlen = plen, .addr = htonl(addr) };
+	struct hp_route_mtu v = { .mtu = mtu };
+
+	return ASSERT_OK(bpf_map_update_elem(fx->route_mtus, &k, &v, 0),
+			 "hp_route_mtus update");
 }
 
 int fx_count(int map_fd)

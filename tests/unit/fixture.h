@@ -8,7 +8,8 @@
  *
  *	lan0 192.168.0.1/24  server 192.168.0.2, LAN client 192.168.0.3,
  *	                     192.168.0.9 on-link but with no neighbour,
- *	                     192.168.0.10 behind a host route with mtu 300
+ *	                     192.168.0.10 behind a host route with mtu lock 300,
+ *	                     192.168.0.11 behind one with mtu 200, not locked
  *	wan0 203.0.113.4/24  internet client 203.0.113.2, 203.0.113.99
  *	                     behind an unreachable route (no path back)
  *	dmz0 198.51.100.1/24 host 198.51.100.2; not attached (not in hp_ifaces
@@ -39,7 +40,8 @@
 #define SERVER IP4(192, 168, 0, 2)
 #define LAN_CLIENT IP4(192, 168, 0, 3)
 #define NO_NEIGH_HOST IP4(192, 168, 0, 9)
-#define SMALL_MTU_HOST IP4(192, 168, 0, 10) /* host route with mtu 300 */
+#define SMALL_MTU_HOST IP4(192, 168, 0, 10) /* host route with mtu lock 300 */
+#define ROUTE_MTU_HOST IP4(192, 168, 0, 11) /* host route with mtu 200 (unlocked) */
 #define PUBLIC IP4(203, 0, 113, 4)
 #define INET_CLIENT IP4(203, 0, 113, 2)
 #define DMZ_HOST IP4(198, 51, 100, 2)
@@ -48,6 +50,7 @@
 extern const __u8 mac_lan[6], mac_wan[6], mac_dmz[6];
 extern const __u8 mac_server[6], mac_client[6], mac_inet[6], mac_dmzhost[6];
 extern const __u8 mac_small_mtu[6]; /* SMALL_MTU_HOST */
+extern const __u8 mac_route_mtu[6]; /* ROUTE_MTU_HOST */
 
 enum netif { IF_LAN, IF_WAN, IF_DMZ, IF_MAX };
 
@@ -90,7 +93,7 @@ struct fx {
 	struct hairpin *skel;
 	int xdp_fd, tc_fd;
 	int sessions, egress, forwards, allow, stats, rule_stats, ifaces,
-		tx_ports, nexthops, config;
+		tx_ports, nexthops, config, nexthop_gen, route_mtus;
 	struct hp_config cfg;
 	bool neigh_changed; /* fx_neigh_del() was called */
 };
@@ -147,6 +150,10 @@ int fx_count(int map_fd);
 bool fx_nh_fill(struct fx *fx, const struct hp_nexthop *v);
 /* hp_nexthops slot @slot as this process's CPU (env_cpu) holds it. */
 bool fx_nh_read(struct fx *fx, __u32 slot, struct hp_nexthop *out);
+/* hp_nexthop_gen: bumped at @ns (CLOCK_MONOTONIC), as hp_nexthop_bump() does at now. */
+bool fx_nh_bump_at(struct fx *fx, __u64 ns);
+/* hp_route_mtus: @addr/@plen (host order) -> @mtu, as user/routes.c writes it. */
+bool fx_route_mtu(struct fx *fx, __u32 addr, __u8 plen, __u32 mtu);
 
 /* A tuple in host order, as the tables write it. */
 struct tup {

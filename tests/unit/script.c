@@ -79,6 +79,8 @@ static bool run_step(struct fx *fx, const struct step *st, int idx,
 	snprintf(label, sizeof(label), "step %d", idx);
 	if (st->neigh_del && !fx_neigh_del(fx, IF_LAN, st->neigh_del))
 		return false;
+	if (st->nh_bump && !fx_nh_bump_at(fx, now_ns()))
+		return false;
 	if (pkt_has_snat(&st->in)) {
 		if (!snat_port(fx, snat, label))
 			return false;
@@ -275,6 +277,13 @@ static bool prepare(struct fx *fx, const struct script *s, __u64 t0)
 		if (!fx_nh_fill(fx, &v))
 			return false;
 	}
+	if (s->nh_bumped_ms_ago &&
+	    !fx_nh_bump_at(fx, t0 - (__u64)s->nh_bumped_ms_ago * 1000000))
+		return false;
+	for (int i = 0; i < MAX_ROUTES && s->routes[i].plen; i++)
+		if (!fx_route_mtu(fx, s->routes[i].addr, s->routes[i].plen,
+				  s->routes[i].mtu))
+			return false;
 	for (int i = 0; i < MAX_SESS && s->pre[i].proto; i++) {
 		/* an entry "age seconds ago" needs a clock older than that */
 		if ((__u64)s->pre[i].age * 1000000000ull >= t0) {

@@ -21,6 +21,7 @@
 #define MAX_CNT 8
 #define MAX_RULES 3
 #define MAX_ALLOW 3
+#define MAX_ROUTES 3
 
 struct step {
 	enum hook hook;
@@ -36,6 +37,8 @@ struct step {
 	bool zero_csum;
 	/* non-zero: `ip neigh del` this lan0 neighbour before the step */
 	__u32 neigh_del;
+	/* bump hp_nexthop_gen (to now) before the step, as hp_nexthop_bump() does */
+	bool nh_bump;
 	struct pkt_edit out;
 };
 
@@ -52,9 +55,17 @@ struct script_allow {
 	__u8 plen;
 };
 
+/* An hp_route_mtus entry (plen 0 ends the list; mtu 0: none). */
+struct script_route {
+	__u32 addr;
+	__u8 plen;
+	__u32 mtu;
+};
+
 /*
  * One hp_nexthops slot: its tags (saddr 0: none), the answer, and, for a
- * slot the case writes itself, its expiry relative to now.
+ * slot the case writes itself, its expiry relative to now (it was filled
+ * HP_NEXTHOP_TTL_MS before that).
  */
 struct nh_slot {
 	__u32 saddr, daddr;
@@ -97,6 +108,10 @@ struct script {
 	struct script_allow allow[MAX_ALLOW];
 	/* written into every hp_nexthops slot, on every CPU, before the steps */
 	struct nh_slot nh_pre;
+	/* non-zero: hp_nexthop_gen bumped this long before the case started */
+	int nh_bumped_ms_ago;
+	/* hp_route_mtus entries */
+	struct script_route routes[MAX_ROUTES];
 	struct step steps[MAX_STEPS];
 	struct cnt_expect counters[MAX_CNT];
 	int n_sessions, n_egress; /* exact entry counts, or ANY_COUNT */

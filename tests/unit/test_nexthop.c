@@ -7,6 +7,12 @@
  * destination or ingress port. Slots the case writes itself are written to
  * every slot of every CPU, so they do not depend on the slot hash; a forged
  * MAC in them shows whether the answer came from the cache.
+ *
+ * The generation (hp_nexthop_gen): a slot filled before its last bump does
+ * not answer, and a bump makes the next packet ask the fib. The route MTU
+ * (hp_route_mtus): the fib ignores an unlocked `mtu` metric, the mirror
+ * makes a longer packet take the slow path, and the slot keeps the smaller
+ * MTU for the flow's next packets.
  */
 #include "cases.h"
 
@@ -40,6 +46,21 @@ static const __u8 mac_forged[6] = { 0x02, 0, 0, 0, 0, 0xfe };
 	  .steps = { step },                                                 \
 	  .counters = { CNT(SESSION_CREATED, 1), __VA_ARGS__ },              \
 	  .n_sessions = 2 }
+
+/*
+ * The flow's second packet, its neighbour deleted before it: the slot the
+ * first one filled answers (fast, with the neighbour's MAC).
+ */
+#define NH_HIT_AFTER_NEIGH_DEL(nm, ...)                                      \
+	{ .name = nm, ##__VA_ARGS__,                                        \
+	  .steps = { IN_FWD(TH_SYN),                                         \
+		     { .hook = HOOK_XDP, .iface = IF_WAN,                    \
+		       .in = FROM_INET(.tcp_flags = TH_ACK),                 \
+		       .verdict = XDP_REDIRECT, .neigh_del = SERVER,         \
+		       .out = { FWD_TO_SERVER, .daddr = SERVER } } },        \
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 2) }, \
+	  .n_sessions = 2, .nh_check = true, .nh_used = 1,                   \
+	  .nh_want = NH_INET() }
 
 static const struct script fill[] = {
 	NH_FILL("inet", XDP_FAST_REDIRECT, 1, 1, NH_INET(), IN_FWD(TH_SYN)),
@@ -76,15 +97,7 @@ static const struct script fill[] = {
 
 static const struct script hits[] = {
 	/* the neighbour is gone, the cache still knows it */
-	{ .name = "nexthop_hit_after_neigh_del",
-	  .steps = { IN_FWD(TH_SYN),
-		     { .hook = HOOK_XDP, .iface = IF_WAN,
-		       .in = FROM_INET(.tcp_flags = TH_ACK),
-		       .verdict = XDP_REDIRECT, .neigh_del = SERVER,
-		       .out = { FWD_TO_SERVER, .daddr = SERVER } } },
-	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 2) },
-	  .n_sessions = 2, .nh_check = true, .nh_used = 1,
-	  .nh_want = NH_INET() },
+	NH_HIT_AFTER_NEIGH_DEL("nexthop_hit_after_neigh_del"),
 	/* switched off, the fib says the neighbour is gone */
 	{ .name = "nexthop_off_neigh_del_slow", .opts = NO_CACHE,
 	  .steps = { IN_FWD(TH_SYN),
@@ -149,9 +162,127 @@ static const struct script misses[] = {
 	  .nh_want = NH_INET() },
 };
 
+/*
+ * The generation: a slot filled before the last bump is asked again, one
+ * filled after it answers (bumped 1 ms before the case; NH_INET's slot is
+ * filled 9 s after its start, the _OLD one 500 ms before it).
+ */
+#define NH_OLD(...) NH_INET(.expires_ms = HP_NEXTHOP_TTL_MS - 500, __VA_ARGS__)
+
+static const struct script generations[] = {
+	{ .name = "nexthop_miss_filled_before_bump", .nh_bumped_ms_ago = 1,
+	  .nh_pre = NH_OLD(.dmac = mac_forged),
+	  .steps = { IN_FWD(TH_SYN) }, /* the fib's MAC, not the forged one */
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1) },
+	  .n_sessions = 2 },
+	/* the same slot without the bump answers */
+	{ .name = "nexthop_hit_filled_no_bump",
+	  .nh_pre = NH_OLD(.dmac = mac_forged),
+	  .steps = { IN_FORGED(FROM_INET()) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1) },
+	  .n_sessions = 2 },
+	{ .name = "nexthop_hit_filled_after_bump", .nh_bumped_ms_ago = 1,
+	  .nh_pre = NH_INET(.dmac = mac_forged),
+	  .steps = { IN_FORGED(FROM_INET()) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1) },
+	  .n_sessions = 2 },
+	/* a fill after a bump answers the flow's next packet */
+	NH_HIT_AFTER_NEIGH_DEL("nexthop_fill_after_bump_answers", .nh_bumped_ms_ago = 100),
+	/*
+	 * the neighbour is gone and the generation bumped: the fib is asked
+	 * (nexthop_hit_after_neigh_del is the same without the bump)
+	 */
+	{ .name = "nexthop_bump_asks_fib",
+	  .steps = { IN_FWD(TH_SYN),
+		     { .hook = HOOK_XDP, .iface = IF_WAN,
+		       .in = FROM_INET(.tcp_flags = TH_ACK),
+		       .verdict = XDP_PASS, .neigh_del = SERVER, .nh_bump = true,
+		       .out = { .daddr = SERVER } } },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1),
+			CNT(XDP_SLOW_PASS, 1), CNT(SLOW_NO_NEIGH, 1) },
+	  .n_sessions = 2, .nh_check = true, .nh_used = 1,
+	  .nh_want = NH_INET() },
+};
+
+/* tcp PUBLIC:8082 -> ROUTE_MTU_HOST:80, behind `mtu 200` (not locked) */
+#define RULE_ROUTE_MTU RULE_MAX
+#define ROUTE_MTU_RULE                                                       \
+	{ { RULE_ROUTE_MTU, { IPPROTO_TCP, 8082, 0, ROUTE_MTU_HOST, 80, 0,  \
+			      HP_HAIRPIN_INTERNAL } } }
+#define TO_ROUTE_MTU(...) FROM_INET(.dport = 8082, __VA_ARGS__)
+#define NH_ROUTE_MTU(m)                                                      \
+	NH_INET(.daddr = ROUTE_MTU_HOST, .dmac = mac_route_mtu, .mtu = m)
+#define ROUTE_MTU_FAST(pkt)                                                  \
+	XDP_STEP(IF_WAN, pkt, XDP_REDIRECT, FWD_TO_SERVER,                  \
+		 .dmac = mac_route_mtu, .daddr = ROUTE_MTU_HOST, .dport = 80)
+#define ROUTE_MTU_SLOW(pkt)                                                  \
+	XDP_STEP(IF_WAN, pkt, XDP_PASS, .daddr = ROUTE_MTU_HOST, .dport = 80)
+/* the 340-byte SYN (300 bytes of payload) */
+#define SYN_340 TO_ROUTE_MTU(.payload = 300)
+
+static const struct script route_mtus[] = {
+	/* the hole: the fib alone sends a packet longer than the route's MTU */
+	{ .name = "nexthop_route_mtu_unlocked_ignored_by_fib",
+	  .rules = ROUTE_MTU_RULE,
+	  .steps = { ROUTE_MTU_FAST(SYN_340) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1) },
+	  .n_sessions = 2, .nh_check = true, .nh_used = 1,
+	  .nh_want = NH_ROUTE_MTU(1500) },
+	/* mirrored, it takes the slow path; the slot keeps MTU 200 */
+	{ .name = "nexthop_route_mtu_longer_slow",
+	  .rules = ROUTE_MTU_RULE, .routes = { { ROUTE_MTU_HOST, 32, 200 } },
+	  .steps = { ROUTE_MTU_SLOW(SYN_340) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_SLOW_PASS, 1),
+			CNT(SLOW_FRAG_NEEDED, 1) },
+	  .n_sessions = 2, .nh_check = true, .nh_used = 1,
+	  .nh_want = NH_ROUTE_MTU(200) },
+	/* as long as the route's MTU: fast; one byte longer, from the slot: slow */
+	{ .name = "nexthop_route_mtu_equal_fast_longer_slow",
+	  .rules = ROUTE_MTU_RULE, .routes = { { ROUTE_MTU_HOST, 32, 200 } },
+	  .steps = { ROUTE_MTU_FAST(TO_ROUTE_MTU(.payload = 160)),
+		     ROUTE_MTU_SLOW(TO_ROUTE_MTU(.tcp_flags = TH_ACK,
+						 .payload = 161)) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1),
+			CNT(XDP_SLOW_PASS, 1), CNT(SLOW_FRAG_NEEDED, 1) },
+	  .n_sessions = 2, .nh_check = true, .nh_used = 1,
+	  .nh_want = NH_ROUTE_MTU(200) },
+	/* a larger route MTU than the device's changes nothing */
+	{ .name = "nexthop_route_mtu_above_device",
+	  .routes = { { SERVER, 32, 9000 } },
+	  .steps = { IN_FWD(TH_SYN) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1) },
+	  .n_sessions = 2, .nh_check = true, .nh_used = 1,
+	  .nh_want = NH_INET() },
+	/* the longest prefix decides: a /24 with MTU 200 ... */
+	{ .name = "nexthop_route_mtu_prefix_slow",
+	  .routes = { { IP4(192, 168, 0, 0), 24, 200 } },
+	  .steps = { XDP_STEP(IF_WAN, FROM_INET(.payload = 300), XDP_PASS,
+			      .daddr = SERVER) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_SLOW_PASS, 1),
+			CNT(SLOW_FRAG_NEEDED, 1) },
+	  .n_sessions = 2 },
+	/* ... and inside it a /32 with none, the device's MTU */
+	{ .name = "nexthop_route_mtu_more_specific_none",
+	  .routes = { { IP4(192, 168, 0, 0), 24, 200 }, { SERVER, 32, 0 } },
+	  .steps = { XDP_STEP(IF_WAN, FROM_INET(.payload = 300), XDP_REDIRECT,
+			      FWD_TO_SERVER, .daddr = SERVER) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_FAST_REDIRECT, 1) },
+	  .n_sessions = 2 },
+	/* the case: a hairpinned segment longer than the server's route */
+	{ .name = "nexthop_route_mtu_hairpin_slow",
+	  .routes = { { SERVER, 32, 200 } },
+	  .steps = { XDP_STEP(IF_LAN, FROM_CLIENT(.payload = 300), XDP_PASS,
+			      .daddr = SERVER) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_SLOW_PASS, 1),
+			CNT(SLOW_FRAG_NEEDED, 1) },
+	  .n_sessions = 2, .n_egress = 1 },
+};
+
 void register_nexthop_tests(void)
 {
 	REGISTER(fill);
 	REGISTER(hits);
 	REGISTER(misses);
+	REGISTER(generations);
+	REGISTER(route_mtus);
 }
