@@ -23,6 +23,7 @@
 #include "lib/icmp.h"
 #include "lib/forward.h"
 #include "lib/rules.h"
+#include "lib/validate.h"
 
 #define TC_ACT_OK 0
 #define TC_ACT_SHOT 2
@@ -54,8 +55,13 @@ static __always_inline int hp_walk_l4(struct xdp_md *ctx, const struct hp_config
 			return hp_xdp_verdict(ret);
 	}
 	ret = hp_session_get(ctx, cfg, pkt, now, &s, &created, &fresh);
-	if (ret != HP_CONTINUE)
-		return hp_xdp_verdict(ret);
+	if (ret != HP_CONTINUE) {
+		ret = hp_xdp_verdict(ret);
+		/* passed untranslated: its later fragments must stay so too */
+		if (pkt->first_frag && ret == XDP_PASS)
+			hp_frag_forget(pkt);
+		return ret;
+	}
 	if (!created) /* a new session starts in this packet's state */
 		hp_session_track(pkt, s, now);
 	hp_count_rule(s->rule_id, ctx->data_end - ctx->data, created);
@@ -64,7 +70,7 @@ static __always_inline int hp_walk_l4(struct xdp_md *ctx, const struct hp_config
 		hp_frag_remember(pkt, &xlat, HP_FRAG_INGRESS, now);
 
 	hp_l4_csum_classify(ctx, pkt, &cs);
-	return hp_forward(ctx, pkt, HP_PKT_L4, &xlat, cfg, &cs, now);
+	return hp_forward(ctx, pkt, HP_PKT_L4, &xlat, s->rule_id, cfg, &cs, now);
 }
 
 /* A later fragment: as its first fragment was translated, if it was. */
@@ -75,11 +81,18 @@ static __always_inline int hp_walk_frag(struct xdp_md *ctx, const struct hp_conf
 	struct hp_tuple xlat;
 	int ret;
 
+	if (!hp_frag_tracked(pkt, HP_FRAG_INGRESS, now))
+		return hp_xdp_verdict(HP_PASS_FRAGMENT);
+	/* Before it counts as seen: a corrupt copy must not shadow a good one. */
+	ret = hp_xdp_validate(ctx, pkt->l3_off);
+	if (ret != HP_CONTINUE)
+		return hp_xdp_verdict(ret);
 	ret = hp_frag_lookup(pkt, HP_FRAG_INGRESS, now, &xlat);
 	if (ret != HP_CONTINUE)
 		return hp_xdp_verdict(ret);
 	hp_count(HP_FRAG_TRANSLATED);
-	return hp_forward(ctx, pkt, HP_PKT_FRAG, &xlat, cfg, &cs, now);
+	/* no rule id: a fragment's hand-off is its hp_frags entry (frag.h) */
+	return hp_forward(ctx, pkt, HP_PKT_FRAG, &xlat, 0, cfg, &cs, now);
 }
 
 /* An ICMP error: as the session of the packet it quotes (see icmp.h). */
@@ -90,10 +103,16 @@ static __always_inline int hp_walk_icmp_error(struct xdp_md *ctx, const struct h
 	struct hp_session_key k;
 	struct hp_tuple outer;
 	struct hp_session *h;
+	int ret;
 
 	h = hp_icmp_session(pkt, &k);
 	if (!h || hp_session_dead(cfg, &k, h, now))
 		return hp_xdp_verdict(HP_PASS_ICMP_NO_SESSION);
+	if (!hp_icmp_outer_ok(pkt))
+		return hp_xdp_verdict(HP_PASS_ICMP_OUTER_MISMATCH);
+	ret = hp_xdp_validate(ctx, pkt->l3_off);
+	if (ret != HP_CONTINUE)
+		return hp_xdp_verdict(ret);
 	/*
 	 * A corrupt error is dropped rather than translated (its receiver would
 	 * drop it) or passed on untranslated (it would leak inner addresses).
@@ -102,7 +121,7 @@ static __always_inline int hp_walk_icmp_error(struct xdp_md *ctx, const struct h
 		return hp_xdp_verdict(HP_DROP_ICMP_BAD_CSUM);
 	hp_icmp_plan(pkt, &k, h, &outer);
 	hp_count(HP_ICMP_ERROR_TRANSLATED);
-	return hp_forward(ctx, pkt, HP_PKT_ICMP_ERR, &outer, cfg, &cs, now);
+	return hp_forward(ctx, pkt, HP_PKT_ICMP_ERR, &outer, h->rule_id, cfg, &cs, now);
 }
 
 SEC("xdp")
@@ -164,6 +183,9 @@ static __always_inline bool hp_tc_plan(struct hp_packet *pkt, enum hp_pkt_kind k
 	h = hp_icmp_session_local(pkt, &k);
 	if (!h || hp_session_dead(cfg, &k, h, now))
 		return false;
+	/* (the router's own errors go to the quoted source: counted tc_pass) */
+	if (!hp_icmp_outer_ok(pkt))
+		return false;
 	hp_icmp_plan(pkt, &k, h, to);
 	return to->saddr != pkt->ip->saddr || to->daddr != pkt->ip->daddr ||
 	       !hp_tuple_eq(&pkt->icmp.to, &pkt->key.tuple);
@@ -199,6 +221,15 @@ int tc_egress(struct __sk_buff *skb)
 		if (!e)
 			goto pass;
 		to = e->xlat;
+	} else if (!hp_tc_plan(&pkt, ret, cfg, hp_now(), &to)) {
+		goto pass;
+	}
+	/* Translated here, so checked here too (see validate.h). */
+	if (!hp_ip_csum_ok(pkt.ip, data_end)) {
+		hp_count(HP_TC_DROP_IP_BAD_CSUM);
+		return TC_ACT_SHOT;
+	}
+	if (ret == HP_PKT_L4) {
 		/*
 		 * A first fragment: of a datagram XDP saw whole and the stack
 		 * fragmented for a smaller MTU. Its later fragments follow.
@@ -209,14 +240,8 @@ int tc_egress(struct __sk_buff *skb)
 			hp_count(HP_TC_DROP_REWRITE);
 			return TC_ACT_SHOT;
 		}
-	} else if (ret == HP_PKT_FRAG) {
-		if (!hp_tc_plan(&pkt, HP_PKT_FRAG, cfg, hp_now(), &to))
-			goto pass;
-		hp_rewrite_inplace(&pkt, HP_PKT_FRAG, &to, HP_REWRITE_ALL, &cs);
 	} else {
-		if (!hp_tc_plan(&pkt, HP_PKT_ICMP_ERR, cfg, hp_now(), &to))
-			goto pass;
-		hp_rewrite_inplace(&pkt, HP_PKT_ICMP_ERR, &to, HP_REWRITE_ALL, &cs);
+		hp_rewrite_inplace(&pkt, ret, &to, HP_REWRITE_ALL, &cs);
 	}
 	hp_count(HP_TC_TRANSLATED);
 	return TC_ACT_OK;

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "fault.h"
 #include "log.h"
+#include "rpfilter.h"
 #include "maps.h"
 #include "object.h"
 #include "pins.h"
@@ -220,6 +221,9 @@ static int attach_all(struct attach_result *res, int n, const struct hp_maps *m)
 		r->attached = true;
 		r->generic = r->mode == XDP_MODE_GENERIC || r->fell_back;
 	}
+	/* Interfaces attached before: their rp_filter may have changed since. */
+	if (rp_filter_refresh(m))
+		goto out;
 	err = 0;
 out:
 	if (xdp_fd >= 0)

@@ -46,7 +46,7 @@ int version_print(void)
 		json_end_object();
 		return err;
 	}
-	printf("hairpin-xdp %s (programs: object %s, layout %u)\n", object_version(), hash,
+	printf("hairpin-xdp %s (programs: object %s, layout %d)\n", object_version(), hash,
 	       HP_LAYOUT_VERSION);
 	if (err)
 		printf("loaded: unknown\n");

@@ -15,6 +15,7 @@
 #include "fault.h"
 #include "iface.h"
 #include "log.h"
+#include "rpfilter.h"
 
 int iface_lookup(const char *name, struct iface_info *info)
 {
@@ -299,6 +300,9 @@ int iface_attach(const struct iface_info *ifi, int xdp_fd, int tc_fd,
 
 	*fell_back = false;
 	snprintf(rec.name, sizeof(rec.name), "%s", ifi->name);
+	/* XDP checks the reverse path from its first packet on (rpfilter.h). */
+	if (rp_filter_read(ifi->name, &rec.rp_filter))
+		return -1;
 
 	/* First the record that an attach is under way (see HP_IFF_PENDING). */
 	rec.flags = HP_IFF_PENDING;

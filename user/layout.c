@@ -75,7 +75,7 @@ static int check_meta(const struct hairpin *skel)
 		return errorf("cannot read hp_meta: %s", strerror(errno));
 	if (meta.layout != HP_LAYOUT_VERSION)
 		return errorf("the pinned maps are not this build's: layout %u, this build's is "
-			      "%u; " START_OVER, meta.layout, HP_LAYOUT_VERSION);
+			      "%u; " START_OVER, meta.layout, (unsigned int)HP_LAYOUT_VERSION);
 	return 0;
 }
 

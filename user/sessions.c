@@ -72,8 +72,31 @@ static unsigned int remove_session(int fd, const struct hp_session_key *k,
 	return n;
 }
 
-/* hp_egress entries whose session is gone (the sweeper does the same). */
-static int prune_egress(const struct hp_maps *m)
+/* Rule ids (hp_rules slots) as a bitmap. */
+struct rule_mask {
+	__u64 bits[HP_MAX_RULES / 64];
+};
+
+static void mask_set(struct rule_mask *mk, __u32 rule)
+{
+	if (rule < HP_MAX_RULES)
+		mk->bits[rule / 64] |= 1ull << (rule % 64);
+}
+
+static bool mask_has(const struct rule_mask *mk, __u32 rule)
+{
+	return rule < HP_MAX_RULES && (mk->bits[rule / 64] >> (rule % 64) & 1);
+}
+
+/*
+ * hp_egress hand-offs that lost their session: a TCP/UDP one whose owner
+ * (the half at the reverse of its rewrite) is gone or is another rule's
+ * session now; an ICMP error's, which names no owner, when its rule has no
+ * session left (@kept: the rules of the sessions the flush kept). So a
+ * rule's removal takes exactly its own hand-offs. The sweeper does the same
+ * for sessions that expire.
+ */
+static int prune_egress(const struct hp_maps *m, const struct rule_mask *kept)
 {
 	struct map_dump d;
 
@@ -84,11 +107,15 @@ static int prune_egress(const struct hp_maps *m)
 		const struct hp_session *e = map_dump_value(&d, i);
 		struct hp_session_key owner;
 		struct hp_session s;
+		bool gone;
 
-		if (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP)
-			continue; /* ICMP error hand-offs: short-lived, the sweeper's */
-		peer_key(&owner, k, e);
-		if (bpf_map_lookup_elem(m->sessions, &owner, &s))
+		if (k->proto == IPPROTO_TCP || k->proto == IPPROTO_UDP) {
+			peer_key(&owner, k, e);
+			gone = bpf_map_lookup_elem(m->sessions, &owner, &s) || s.rule_id != e->rule_id;
+		} else {
+			gone = !mask_has(kept, e->rule_id);
+		}
+		if (gone)
 			bpf_map_delete_elem(m->egress, k);
 	}
 	map_dump_free(&d);
@@ -98,6 +125,7 @@ static int prune_egress(const struct hp_maps *m)
 int sessions_flush(const struct hp_maps *m, session_pred_t drop, const void *ctx,
 		   unsigned int *flows)
 {
+	struct rule_mask kept = { { 0 } };
 	unsigned int n = 0;
 	struct map_dump d;
 
@@ -109,9 +137,11 @@ int sessions_flush(const struct hp_maps *m, session_pred_t drop, const void *ctx
 
 		if (drop(k, s, ctx))
 			n += remove_session(m->sessions, k, s);
+		else
+			mask_set(&kept, s->rule_id);
 	}
 	map_dump_free(&d);
 	if (flows)
 		*flows += n;
-	return n ? prune_egress(m) : 0;
+	return n ? prune_egress(m, &kept) : 0;
 }

@@ -32,8 +32,8 @@ typedef bool (*session_pred_t)(const struct hp_session_key *k, const struct hp_s
 			       const void *ctx);
 /*
  * Remove every session one of whose halves @drop matches: both halves, and
- * the hp_egress entries left without their session. Counts sessions in
- * *@flows (may be NULL).
+ * the hp_egress entries left without their session (by owner, or for ICMP
+ * errors' by rule id). Counts sessions in *@flows (may be NULL).
  */
 int sessions_flush(const struct hp_maps *m, session_pred_t drop, const void *ctx,
 		   unsigned int *flows);

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <linux/bpf.h>
+#include <linux/ip.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
@@ -58,6 +59,33 @@ static __always_inline __sum16 csum_update_partial(__sum16 check, __u64 delta)
 static __always_inline __sum16 csum_udp_mangle0(__sum16 check)
 {
 	return check ? check : (__sum16)0xffff;
+}
+
+/*
+ * Is the IPv4 header checksum right, options included (RFC 791, RFC 1071:
+ * the header's 16-bit words sum to 0xffff)? 32-bit words fold to the same
+ * sum. The header must have passed parse_iphdr() (ihl >= 5, within the
+ * frame); each word is bounds-checked again for the verifier. At most 15
+ * words: a handful of loads, no helper call.
+ */
+static __always_inline bool hp_ip_csum_ok(const struct iphdr *ip, const void *data_end)
+{
+	const __u8 *p = (const __u8 *)ip;
+	__u32 words = ip->ihl;
+	__u64 sum = 0;
+	__u32 i;
+
+	for (i = 0; i < 15; i++) {
+		if (i >= words)
+			break;
+		/* Keep the comparison on the pointer, where the verifier sees it. */
+		barrier_var(p);
+		if (p + 4 > (const __u8 *)data_end)
+			return false;
+		sum += *(const __u32 *)p;
+		p += 4;
+	}
+	return csum_fold64(sum) == 0xffff;
 }
 
 /* Sum of the TCP/UDP pseudo-header (RFC 793, RFC 768). */

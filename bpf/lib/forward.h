@@ -133,15 +133,17 @@ static __always_inline int hp_forward_fast(struct xdp_md *ctx, struct hp_packet 
 
 /*
  * Leave the source rewrite of a slow-path packet to TC egress, keyed by what
- * the packet will look like when it leaves the stack. False when there is
- * no room to remember it.
+ * the packet will look like when it leaves the stack. The entry carries the
+ * rule of the session it came from, so that removing a rule's sessions
+ * removes its hand-offs too (`forward del`). False when there is no room to
+ * remember it.
  */
 static __always_inline bool hp_egress_handoff(const struct hp_packet *pkt, enum hp_pkt_kind kind,
-					      const struct hp_tuple *xlat, __u64 now)
+					      const struct hp_tuple *xlat, __u16 rule_id, __u64 now)
 {
 	struct hp_session_key ek;
 	struct hp_session *e;
-	struct hp_session v = { .xlat = *xlat };
+	struct hp_session v = { .xlat = *xlat, .rule_id = rule_id };
 
 	if (kind == HP_PKT_FRAG) {
 		hp_frag_remember(pkt, xlat, HP_FRAG_EGRESS, now);
@@ -156,7 +158,7 @@ static __always_inline bool hp_egress_handoff(const struct hp_packet *pkt, enum 
 	}
 	e = bpf_map_lookup_elem(&hp_egress, &ek);
 	/* A stale entry of an older flow on the same tuple is replaced. */
-	if (e && hp_tuple_eq(&e->xlat, xlat))
+	if (e && hp_tuple_eq(&e->xlat, xlat) && e->rule_id == rule_id)
 		return true;
 	return bpf_map_update_elem(&hp_egress, &ek, &v, BPF_ANY) == 0;
 }
@@ -166,11 +168,11 @@ static __always_inline bool hp_egress_handoff(const struct hp_packet *pkt, enum 
  * pass to the stack.
  */
 static __always_inline int hp_forward_slow(struct hp_packet *pkt, enum hp_pkt_kind kind,
-					   const struct hp_tuple *xlat, const struct hp_l4_csum *cs,
+					   const struct hp_tuple *xlat, __u16 rule_id, const struct hp_l4_csum *cs,
 					   __u32 slow_reason, __u64 now)
 {
 	if (xlat->saddr != pkt->ip->saddr || (kind == HP_PKT_L4 && xlat->sport != pkt->key.tuple.sport)) {
-		if (!hp_egress_handoff(pkt, kind, xlat, now)) {
+		if (!hp_egress_handoff(pkt, kind, xlat, rule_id, now)) {
 			hp_count(HP_DROP_TABLE_FULL);
 			return XDP_DROP;
 		}
@@ -183,10 +185,11 @@ static __always_inline int hp_forward_slow(struct hp_packet *pkt, enum hp_pkt_ki
 
 /*
  * Send @pkt on as @xlat (for an ICMP error, @xlat is the outer header and
- * pkt->icmp.to the quoted packet): fast path if possible, else slow path.
+ * pkt->icmp.to the quoted packet) for a session of rule @rule_id: fast path
+ * if possible, else slow path.
  */
 static __always_inline int hp_forward(struct xdp_md *ctx, struct hp_packet *pkt, enum hp_pkt_kind kind,
-				      const struct hp_tuple *xlat, const struct hp_config *cfg,
+				      const struct hp_tuple *xlat, __u16 rule_id, const struct hp_config *cfg,
 				      struct hp_l4_csum *cs, __u64 now)
 {
 	__u32 slow_reason = HP_SLOW_FIB_OTHER;
@@ -195,7 +198,7 @@ static __always_inline int hp_forward(struct xdp_md *ctx, struct hp_packet *pkt,
 	action = hp_forward_fast(ctx, pkt, kind, xlat, cfg, cs, now, &slow_reason);
 	if (action != HP_CONTINUE)
 		return action;
-	return hp_forward_slow(pkt, kind, xlat, cs, slow_reason, now);
+	return hp_forward_slow(pkt, kind, xlat, rule_id, cs, slow_reason, now);
 }
 
 #endif /* HP_BPF_FORWARD_H */

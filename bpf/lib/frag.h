@@ -255,6 +255,17 @@ untracked:
  * HP_CONTINUE, HP_PASS_FRAGMENT (no datagram known) or, at ingress, the
  * drop counter of a fragment that may not go through (hp_frag_admit()).
  */
+/* Is @pkt a later fragment of a datagram whose first was translated? */
+static __always_inline bool hp_frag_tracked(const struct hp_packet *pkt, enum hp_frag_stage stage, __u64 now)
+{
+	struct hp_frag_key k;
+	struct hp_frag *f;
+
+	hp_frag_key_of(&k, pkt, pkt->ip->daddr, stage);
+	f = bpf_map_lookup_elem(&hp_frags, &k);
+	return f && !hp_frag_expired(f, now);
+}
+
 static __always_inline int hp_frag_lookup(const struct hp_packet *pkt, enum hp_frag_stage stage, __u64 now,
 					  struct hp_tuple *xlat)
 {
@@ -280,6 +291,19 @@ static __always_inline int hp_frag_lookup(const struct hp_packet *pkt, enum hp_f
 	xlat->sport = 0;
 	xlat->dport = 0;
 	return HP_CONTINUE;
+}
+
+/*
+ * A first fragment that is not translated starts a datagram of its own on
+ * its IP id: an entry an older datagram left under the same key must not
+ * translate its later fragments (IP ids are reused, RFC 6864).
+ */
+static __always_inline void hp_frag_forget(const struct hp_packet *pkt)
+{
+	struct hp_frag_key k;
+
+	hp_frag_key_of(&k, pkt, pkt->ip->daddr, HP_FRAG_INGRESS);
+	bpf_map_delete_elem(&hp_frags, &k);
 }
 
 #endif /* HP_BPF_FRAG_H */

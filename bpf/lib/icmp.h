@@ -65,6 +65,22 @@ static __always_inline struct hp_session *hp_icmp_session_local(const struct hp_
 }
 
 /*
+ * Is the error addressed as its session shows that side? It travels against
+ * the packet it quotes, so it must go to that packet's source as seen on the
+ * side where it arrives: the check conntrack makes before it relates an
+ * error to a connection (nf_conntrack_inet_error(): the outer destination
+ * must equal the tuple's destination in the error's direction). Its outer
+ * source is not checked: any router on the path may send one. An error that
+ * fails is not about this router's translation (a LAN host "reporting" a
+ * session to an unrelated address): it is passed on untouched, as conntrack
+ * leaves such an error untracked and so untranslated.
+ */
+static __always_inline bool hp_icmp_outer_ok(const struct hp_packet *pkt)
+{
+	return pkt->ip->daddr == pkt->key.tuple.saddr;
+}
+
+/*
  * Plan the translation from half @h (keyed @k): the quote's new tuple goes
  * to pkt->icmp.to, the outer header's to @outer_to (no ports).
  */

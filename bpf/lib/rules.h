@@ -13,6 +13,7 @@
 #include "lib/nat.h"
 #include "lib/forward.h"
 #include "lib/nexthop.h"
+#include "lib/validate.h"
 
 /*
  * Does the new flow, its destination translated, leave by the port it came
@@ -106,6 +107,10 @@ static __always_inline int hp_session_new(struct xdp_md *ctx, const struct hp_co
 	if (pkt->key.proto == IPPROTO_TCP &&
 	    (pkt->tcp_flags & (HP_TCP_SYN | HP_TCP_ACK | HP_TCP_RST)) != HP_TCP_SYN)
 		return HP_PASS_NOT_SYN;
+	/* A packet the router would not forward makes no session (validate.h). */
+	ret = hp_xdp_validate(ctx, pkt->l3_off);
+	if (ret != HP_CONTINUE)
+		return ret;
 	ret = hp_hairpin_source(ctx, cfg, pkt, rule, now, &snat_addr);
 	if (ret != HP_CONTINUE)
 		return ret;
@@ -132,7 +137,7 @@ static __always_inline int hp_session_get(struct xdp_md *ctx, const struct hp_co
 	*created = false;
 	if (found && !hp_session_dead(cfg, &pkt->key, found, now)) {
 		*s = found;
-		return HP_CONTINUE;
+		return hp_xdp_validate(ctx, pkt->l3_off);
 	}
 	if (found) {
 		bool reply = found->flags & HP_SF_REPLY;

@@ -318,11 +318,24 @@ enum hp_iface_flags {
 	HP_IFF_PENDING = 1 << 2,
 };
 
+/* net.ipv4.conf.*.rp_filter (Documentation/networking/ip-sysctl.rst). */
+enum hp_rp_filter {
+	HP_RP_OFF = 0,
+	HP_RP_STRICT = 1, /* the route back to the source leaves by the ingress port */
+	HP_RP_LOOSE = 2,  /* there is a route back to the source at all */
+};
+
 struct hp_iface {
 	__be32 addr;	 /* router's primary IPv4 address on it, 0 if none */
 	__u8 prefixlen;	 /* of @addr: the on-link subnet */
 	__u8 flags;	 /* enum hp_iface_flags */
-	__u16 pad;
+	/*
+	 * enum hp_rp_filter: the reverse-path check XDP applies to packets it
+	 * translates from this port, max(conf.all, conf.IFACE) of the
+	 * net.ipv4.conf rp_filter sysctl as the loader last read it.
+	 */
+	__u8 rp_filter;
+	__u8 pad;
 	char name[16];	 /* IFNAMSIZ, for listing only */
 };
 _Static_assert(sizeof(struct hp_iface) == 24, "hp_iface layout");

@@ -36,11 +36,14 @@
 	X(PASS_NOT_SYN, "pass_not_syn", "TCP to a forward without session, not a SYN") \
 	X(PASS_NOT_ALLOWED, "pass_not_allowed", "source not in the rule's allow list") \
 	X(PASS_EXPIRED_REPLY, "pass_expired_reply", "reply to an expired session") \
+	X(PASS_ICMP_OUTER_MISMATCH, "pass_icmp_outer_mismatch", "ICMP error whose outer destination is not the quoted packet's source") \
 	/* XDP ingress: dropped (keep the DROP_* lines together: hp_xdp_verdict) */ \
 	X(DROP_TABLE_FULL, "drop_table_full", "session table full")               \
 	X(DROP_PORTS_EXHAUSTED, "drop_ports_exhausted", "no free hairpin SNAT port") \
 	X(DROP_SESSION_CLASH, "drop_session_clash", "reply tuple already owned by another session") \
 	X(DROP_NO_SNAT_ADDR, "drop_no_snat_addr", "hairpin needs an IPv4 address on the port") \
+	X(DROP_IP_BAD_CSUM, "drop_ip_bad_csum", "IPv4 header checksum wrong on a packet to translate (RFC 1812 5.2.2)") \
+	X(DROP_RP_FILTER, "drop_rp_filter", "source fails the ingress port's reverse-path check (rp_filter)") \
 	X(DROP_FRAG_HEADER, "drop_frag_header", "fragment over a translated datagram's TCP/UDP header (RFC 1858)") \
 	X(DROP_FRAG_DUPLICATE, "drop_frag_duplicate", "fragment repeating bytes of its datagram already forwarded") \
 	X(DROP_FRAG_OVERLAP, "drop_frag_overlap", "fragment partly overlapping bytes already forwarded: datagram discarded") \
@@ -52,6 +55,7 @@
 	X(TC_TRANSLATED, "tc_translated", "source translated at egress")         \
 	X(TC_PASS, "tc_pass", "left untouched at egress")                         \
 	X(TC_DROP_REWRITE, "tc_drop_rewrite", "rewrite helper failed at egress")  \
+	X(TC_DROP_IP_BAD_CSUM, "tc_drop_ip_bad_csum", "IPv4 header checksum wrong on a packet to translate at egress") \
 	/* sessions */                                                             \
 	X(SESSION_CREATED, "session_created", "new NAT session")                  \
 	X(SESSION_REPLACED, "session_replaced", "expired session replaced by a new flow") \

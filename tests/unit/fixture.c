@@ -54,6 +54,7 @@ static const char *const env_cmds[] = {
 	"ip neigh replace 198.51.100.2 lladdr 02:00:00:00:00:20 dev dmz0 nud permanent",
 	"ip neigh replace 192.168.0.10 lladdr 02:00:00:00:00:0a dev lan0 nud permanent",
 	"ip route add 192.168.0.10/32 dev lan0 mtu lock 300",
+	"ip route add unreachable 203.0.113.99/32",
 };
 
 static int write_file(const char *path, const char *text)
@@ -270,7 +271,7 @@ static bool fill_maps(struct fx *fx, const struct fx_opts *o)
 	for (size_t i = 0; i < sizeof(attached) / sizeof(attached[0]); i++) {
 		__u32 idx = (__u32)env_ifindex(attached[i].i);
 		struct hp_iface ifc = { .addr = htonl(attached[i].addr),
-					.prefixlen = 24 };
+					.prefixlen = 24, .rp_filter = o->rp_filter };
 		struct bpf_devmap_val dv = { .ifindex = idx };
 
 		strncpy(ifc.name, if_names[attached[i].i], sizeof(ifc.name) - 1);

@@ -9,7 +9,8 @@
  *	lan0 192.168.0.1/24  server 192.168.0.2, LAN client 192.168.0.3,
  *	                     192.168.0.9 on-link but with no neighbour,
  *	                     192.168.0.10 behind a host route with mtu 300
- *	wan0 203.0.113.4/24  internet client 203.0.113.2
+ *	wan0 203.0.113.4/24  internet client 203.0.113.2, 203.0.113.99
+ *	                     behind an unreachable route (no path back)
  *	dmz0 198.51.100.1/24 host 198.51.100.2; not attached (not in hp_ifaces
  *	                     or hp_tx_ports)
  *
@@ -42,6 +43,7 @@
 #define PUBLIC IP4(203, 0, 113, 4)
 #define INET_CLIENT IP4(203, 0, 113, 2)
 #define DMZ_HOST IP4(198, 51, 100, 2)
+#define UNREACHABLE_HOST IP4(203, 0, 113, 99) /* an "unreachable" route: no way back */
 
 extern const __u8 mac_lan[6], mac_wan[6], mac_dmz[6];
 extern const __u8 mac_server[6], mac_client[6], mac_inet[6], mac_dmzhost[6];
@@ -81,6 +83,7 @@ struct fx_opts {
 	__u32 timeout_sec;	/* non-zero: every idle timeout */
 	__u32 session_entries;	/* non-zero: hp_sessions max_entries */
 	__u32 egress_entries;	/* non-zero: hp_egress max_entries */
+	__u8 rp_filter;		/* enum hp_rp_filter of both attached ports */
 };
 
 struct fx {

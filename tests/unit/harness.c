@@ -87,6 +87,7 @@ int main(int argc, char **argv)
 	register_slow_tests();
 	register_session_tests();
 	register_icmp_tests();
+	register_hostile_tests();
 	register_rule_tests();
 	register_nexthop_tests();
 	register_frag_tests();

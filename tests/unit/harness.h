@@ -35,6 +35,7 @@ void register_golden_tests(void);
 void register_slow_tests(void);
 void register_session_tests(void);
 void register_icmp_tests(void);
+void register_hostile_tests(void);
 void register_rule_tests(void);
 void register_nexthop_tests(void);
 void register_frag_tests(void);

@@ -182,7 +182,9 @@ static size_t build_ipv4(const struct pkt_spec *s, __u8 *iph)
 	if (hlen > 20)
 		iph[hlen - 1] = 0;
 	put16(iph + 10, 0);
-	put16(iph + 10, (__u16)~fold(sum_bytes(0, iph, hlen)));
+	put16(iph + 10, (__u16)~fold(sum_bytes(0, iph, s->ip_csum == IP_CSUM_NO_OPTS ? 20 : hlen)));
+	if (s->ip_csum == IP_CSUM_BAD)
+		iph[10] ^= 0x01, iph[11] ^= 0x01;
 	fill_l4_csum(s, iph, l4, l4_len, proto);
 	return hlen + l4_len;
 }

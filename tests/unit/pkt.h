@@ -52,6 +52,13 @@ struct pkt_quote {
 	__u16 l4_bytes;	    /* non-zero: quote only this many bytes past the IP header */
 };
 
+/* How the builder fills the IPv4 header checksum. */
+enum ip_csum {
+	IP_CSUM_OK = 0,
+	IP_CSUM_BAD,	 /* the right one with two bits flipped */
+	IP_CSUM_NO_OPTS, /* summed over the first 20 bytes only, not the options */
+};
+
 struct pkt_spec {
 	const __u8 *dmac, *smac;
 	__u16 ethertype; /* 0: ETH_P_IP */
@@ -64,6 +71,7 @@ struct pkt_spec {
 	__u8 opt_words;	 /* 32-bit words of IP options (NOP ... EOL) */
 	__u16 frag_off;	 /* host order: flags | offset; 0: DF */
 	__u16 ip_id;	 /* 0: 0x1234 */
+	__u8 ip_csum;	 /* enum ip_csum: how the header checksum is filled */
 	/* TCP / UDP */
 	__u32 sport, dport; /* host order, or PORT_SNAT */
 	__u8 tcp_flags;	 /* TH_* bits, byte 13 of the TCP header */
