@@ -18,13 +18,9 @@ FA_TCP=7101
 # attack_from NS ID_BASE: send every scenario from NS, capturing on the
 # server; leaves the verdicts in $HP_TMP/fa.NS.
 attack_from() {
-	local pcap=$HP_TMP/fa.$1.pcap pid i
-	hp_bg server "fa.$1.tcpdump" tcpdump -U -n -i eth0 -w "$pcap" ip
-	pid=${HP_PIDS[-1]}
-	for ((i = 0; i < 50; i++)); do
-		grep -q 'listening on' "$HP_TMP/fa.$1.tcpdump" && break
-		sleep 0.1
-	done
+	local pcap=$HP_TMP/fa.$1.pcap pid
+	capture_start server "fa.$1" ip router "$SERVER" || return 1
+	pid=$CAPTURE_PID
 	in_ns "$1" timeout 60 "$PYTHON" "$HP_ROOT/tests/lib/fragattack.py" send "$PUB" "$FA_UDP" "$FA_TCP" "$2" \
 		"$HP_TMP/fa.$1.json" || return 1
 	sleep 0.5

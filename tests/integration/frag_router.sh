@@ -16,13 +16,9 @@ ID=16962 # 0x4242
 # reply_fragments_from ADDR: the reply's fragments at the internet client
 # are at least two, all from ADDR.
 reply_fragments_from() {
-	local pcap=$HP_TMP/fr.pcap pid i got
-	hp_bg inet fr.tcpdump tcpdump -U -n -i eth0 -w "$pcap" ip
-	pid=${HP_PIDS[-1]}
-	for ((i = 0; i < 50; i++)); do
-		grep -q 'listening on' "$HP_TMP/fr.tcpdump" && break
-		sleep 0.1
-	done
+	local pcap=$HP_TMP/fr.pcap pid got
+	capture_start inet fr ip router "$INET" || return $CANT_TELL
+	pid=$CAPTURE_PID
 	in_ns server timeout 30 "$PYTHON" "$HP_ROOT/tests/lib/fragattack.py" whole "$SERVER" "$INET" "$PORT" "$SPORT" \
 		1400 "$ID" || return $CANT_TELL
 	sleep 0.5

@@ -153,3 +153,26 @@ state_is() {
 	echo "session from $1: state $got, expected $2" >&2
 	[ "$got" = "$2" ]
 }
+
+# capture_start NS NAME FILTER FROM DST: tcpdump on NS's eth0 into
+# $HP_TMP/NAME.pcap, returned once it has caught a ping from namespace FROM
+# to DST (so nothing sent after it is missed); its pid in $CAPTURE_PID.
+# --immediate-mode: libpcap's ring otherwise holds packets for a block
+# timeout, and those still held when tcpdump is stopped are lost.
+# Bounded: 5 s for tcpdump to start, 20 pings.
+capture_start() {
+	local pcap=$HP_TMP/$2.pcap i
+	hp_bg "$1" "$2.tcpdump" tcpdump --immediate-mode -U -n -i eth0 -w "$pcap" "$3"
+	CAPTURE_PID=${HP_PIDS[-1]}
+	for ((i = 0; i < 50; i++)); do
+		grep -q 'listening on' "$HP_TMP/$2.tcpdump" && break
+		sleep 0.1
+	done
+	for ((i = 0; i < 20; i++)); do
+		in_ns "$4" ping -c 1 -W 1 "$5" >/dev/null 2>&1
+		# More than the 24-byte pcap file header: a packet is in.
+		[ "$(stat -c %s "$pcap" 2>/dev/null || echo 0)" -gt 24 ] && return 0
+	done
+	echo "capture_start: tcpdump in $1 caught nothing in 20 pings" >&2
+	return 1
+}
