@@ -64,36 +64,48 @@ static bool loaded(void)
 /*
  * A route or neighbour changed: the next-hop cache must not answer from
  * before it. For now in the simplest way: every cached slot expires at
- * once (its expiry set to 0 on each CPU, the rest written back as read,
- * so that a packet reading a slot meanwhile sees a whole old answer or
- * a miss). Another change adds a route-MTU table and a next-hop
- * generation (user/routes.c, bpf/lib/nexthop.h); the lead wires this hook
- * to them, where it becomes one generation bump.
+ * once, its expiry set to 0 on each CPU and the rest written back as read
+ * (one batch read, one batch write), so that a packet reading a slot
+ * meanwhile sees a whole answer or a miss. Another change adds a
+ * route-MTU table and a next-hop generation (user/routes.c,
+ * bpf/lib/nexthop.h); the lead wires this hook to them, where it becomes
+ * one generation bump.
  */
 void daemon_routes_changed(void)
 {
 	struct hp_maps m = HP_MAPS_INIT;
 	int ncpus = libbpf_num_possible_cpus();
-	struct hp_nexthop *v = ncpus > 0 ? calloc(ncpus, sizeof(*v)) : NULL;
-	unsigned int expired = 0;
+	__u32 *keys = calloc(HP_NEXTHOP_SLOTS, sizeof(*keys));
+	struct hp_nexthop *v = ncpus > 0 ? calloc((size_t)HP_NEXTHOP_SLOTS * ncpus, sizeof(*v)) : NULL;
+	__u32 n = HP_NEXTHOP_SLOTS, out, live = 0;
 
-	if (!v || !loaded() || maps_open(&m))
+	if (!keys || !v || !loaded() || maps_open(&m))
 		goto out;
-	for (__u32 slot = 0; slot < HP_NEXTHOP_SLOTS; slot++) {
-		bool live = false;
-
-		if (bpf_map_lookup_elem(m.nexthops, &slot, v))
-			continue;
-		for (int c = 0; c < ncpus; c++) {
-			live |= v[c].expires_ns != 0;
-			v[c].expires_ns = 0;
-		}
-		if (live && !bpf_map_update_elem(m.nexthops, &slot, v, BPF_EXIST))
-			expired++;
+	if (bpf_map_lookup_batch(m.nexthops, NULL, &out, keys, v, &n, NULL) && errno != ENOENT) {
+		pr_warn("cannot read hp_nexthops: %s", strerror(errno));
+		goto out;
 	}
-	pr_debug("routes or neighbours changed: %u next-hop cache slots expired", expired);
+	/* Only the slots some CPU has an answer in, moved to the front. */
+	for (__u32 i = 0; i < n; i++) {
+		struct hp_nexthop *slot = &v[(size_t)i * ncpus];
+		bool any = false;
+
+		for (int c = 0; c < ncpus; c++) {
+			any |= slot[c].expires_ns != 0;
+			slot[c].expires_ns = 0;
+		}
+		if (!any)
+			continue;
+		keys[live] = keys[i];
+		memmove(&v[(size_t)live * ncpus], slot, ncpus * sizeof(*v));
+		live++;
+	}
+	if (live && bpf_map_update_batch(m.nexthops, keys, v, &live, NULL))
+		pr_warn("cannot expire the next-hop cache: %s", strerror(errno));
+	pr_debug("routes or neighbours changed: %u next-hop cache slots expired", live);
 out:
 	maps_close(&m);
+	free(keys);
 	free(v);
 }
 
@@ -167,13 +179,13 @@ static void act(struct daemon *d)
 	if (todo & NL_OVERRUN)
 		pr_warn("rtnetlink messages were lost (the socket's queue overflowed): "
 			"reading every address and route again");
-	if (todo & (NL_ROUTES | NL_NEIGH | NL_OVERRUN))
-		daemon_routes_changed();
 	if ((todo & (NL_ADDRS | NL_LINKS | NL_OVERRUN)) && follow_addresses()) {
 		pr_warn("could not follow the addresses; trying again in %d s", RETRY_MS / 1000);
 		d->pending |= NL_ADDRS;
 		d->due_ms = now_ms() + RETRY_MS;
 	}
+	if (todo & (NL_ROUTES | NL_NEIGH | NL_OVERRUN))
+		daemon_routes_changed();
 	log_error_clear();
 }
 
