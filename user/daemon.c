@@ -161,7 +161,9 @@ static int follow_addresses(void)
 
 	if (!loaded())
 		return 0;
-	err = pins_lock(false) || maps_open(&m) || reconcile(&m, &r) ? -1 : 0;
+	/* Marked first, as by a command: a daemon killed half way is repaired by the next one. */
+	err = pins_lock(false) || maps_open(&m) || reconcile_begin(&m) || reconcile(&m, &r) ?
+		      -1 : 0;
 	pins_unlock();
 	maps_close(&m);
 	if (!err && (r.added || r.changed || r.removed || r.readdressed || r.flows_flushed))

@@ -42,20 +42,7 @@ stop_all() {
 trap stop_all EXIT
 
 # The datagrams the daemon sends, one assignment a line, in $CLI_TMP/notify.log.
-python3 - "$CLI_TMP/notify" "$CLI_TMP/notify.log" <<'PY' &
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-s.settimeout(250)
-with open(sys.argv[2], "a", buffering=1) as log:
-    while True:
-        try:
-            data = s.recv(4096)
-        except socket.timeout:
-            break
-        for line in data.decode(errors="replace").split("\n"):
-            log.write(line + "\n")
-PY
+python3 "$CLI_ROOT/tests/lib/notify.py" "$CLI_TMP/notify" "$CLI_TMP/notify.log" &
 NOTIFY_PID=$!
 
 # waited TRIES CMD...: CMD every 0.1 s until it succeeds, at most TRIES times.

@@ -12,16 +12,6 @@
 . "$(dirname "$0")/../lib/integration.sh"
 
 CONF=
-DAEMON=
-
-start_daemon() {
-	: >"$HP_TMP/daemon.log"
-	hp_bg router daemon.log "$HAIRPIN_XDP" --bpffs "$HP_PINS" daemon --config "$CONF"
-	DAEMON=${HP_PIDS[-1]}
-	wait_for 100 grep -q "following addresses" "$HP_TMP/daemon.log"
-}
-
-gone() { ! kill -0 "$DAEMON" 2>/dev/null; }
 
 # The TCP sessions as (original, translated) tuples, sorted.
 tcp_sessions() {
@@ -48,7 +38,7 @@ killed_during_transfer() {
 	wait_for 50 eval '[ -s "$HP_TMP/inet.bin" ] && [ -s "$HP_TMP/lan.bin" ]' || ok=1
 	before=$(tcp_sessions)
 	kill -KILL "$DAEMON"
-	wait_for 50 gone || ok=1
+	wait_for 50 daemon_gone || ok=1
 	sleep 1
 	after=$(tcp_sessions)
 	wait "$pid_inet" || ok=1
@@ -79,16 +69,16 @@ cases() {
 	printf '%s\n' "attach lan0 wan0" "forward tcp wan0:80 $SERVER:80" >"$CONF"
 	printf '%s\n' "attach lan0 wan0" "forward tcp wan0:8080 $SERVER:80" >"$HP_TMP/other.conf"
 	serve_http big || { not_ok "$(t 'http server')" "did not start"; return; }
-	check "$(t 'the daemon starts')" start_daemon
+	check "$(t 'the daemon starts')" daemon_start "$CONF"
 	check "$(t 'SIGKILL of the daemon during two downloads: no byte lost, the same sessions')" \
 		killed_during_transfer
 	check "$(t 'after the kill: still attached')" test -e "$HP_PINS/links/wan0_xdp"
 	check "$(t 'after the kill: a new GET from the LAN through the hairpin')" saw client "$ROUTER_LAN"
-	check "$(t 'a daemon started after the kill is not refused by the stale lock')" start_daemon
+	check "$(t 'a daemon started after the kill is not refused by the stale lock')" daemon_start "$CONF"
 	check "$(t 'negative control: a file without the forward, applied during a download, ends it')" \
 		negate reload_during_transfer "$HP_TMP/other.conf"
 	kill -TERM "$DAEMON"
-	check "$(t 'the new daemon exits on SIGTERM')" wait_for 50 gone
+	check "$(t 'the new daemon exits on SIGTERM')" wait_for 50 daemon_gone
 }
 
 integration_start

@@ -13,18 +13,10 @@
 . "$(dirname "$0")/../lib/integration.sh"
 
 CONF=
-DAEMON=
-
-start_daemon() {
-	: >"$HP_TMP/daemon.log"
-	hp_bg router daemon.log "$HAIRPIN_XDP" --bpffs "$HP_PINS" daemon --config "$CONF"
-	DAEMON=${HP_PIDS[-1]}
-	wait_for 100 grep -q "following addresses" "$HP_TMP/daemon.log"
-}
 
 stop_daemon() {
 	kill -TERM "$DAEMON" 2>/dev/null
-	wait_for 50 eval '! kill -0 "$DAEMON" 2>/dev/null'
+	wait_for 50 daemon_gone
 }
 
 # get_at NS ADDR: the page from ADDR:80, byte-identical.
@@ -96,7 +88,7 @@ cases() {
 	CONF=$HP_TMP/hairpin-xdp.conf
 	printf '%s\n' "attach lan0 wan0" "forward tcp wan0:80 $SERVER:80" >"$CONF"
 	serve_http || { not_ok "$(t 'http server')" "did not start"; return; }
-	check "$(t 'the daemon starts')" start_daemon
+	check "$(t 'the daemon starts')" daemon_start "$CONF"
 	check "$(t "at $PUB: internet GET")" get_at inet "$PUB"
 	check "$(t "at $PUB: LAN client GET through the hairpin")" seen_at client "$PUB" "$ROUTER_LAN"
 
@@ -127,7 +119,7 @@ cases() {
 	sleep 1.5
 	check "$(t 'negative control: without the daemon the new wan0 address is refused')" \
 		refused_at inet 203.0.113.8
-	check "$(t 'a daemon started again catches up')" start_daemon
+	check "$(t 'a daemon started again catches up')" daemon_start "$CONF"
 	check "$(t 'at 203.0.113.8: internet GET')" wait_for 10 seen_at inet 203.0.113.8 "$INET"
 	check "$(t 'at 203.0.113.8: the hairpin from the LAN address again')" \
 		wait_for 10 seen_at client 203.0.113.8 "$ROUTER_LAN"

@@ -34,21 +34,7 @@ unit_cmds() {
 # it gets to $HP_TMP/notify.log, one line per assignment.
 notify_listen() {
 	rm -f "$HP_TMP/notify" "$HP_TMP/notify.log"
-	"$PYTHON" - "$HP_TMP/notify" "$HP_TMP/notify.log" <<'PY' &
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-s.settimeout(120)
-with open(sys.argv[2], "a", buffering=1) as log:
-    while True:
-        try:
-            data = s.recv(4096)
-        except socket.timeout:
-            break
-        for line in data.decode(errors="replace").split("\n"):
-            if line:
-                log.write(line + "\n")
-PY
+	"$PYTHON" "$HP_ROOT/tests/lib/notify.py" "$HP_TMP/notify" "$HP_TMP/notify.log" 120 &
 	HP_PIDS+=($!)
 	wait_for 50 test -S "$HP_TMP/notify"
 }
@@ -79,7 +65,6 @@ run_unit() {
 	done < <(unit_cmds "$key")
 }
 
-daemon_gone() { ! kill -0 "$DAEMON" 2>/dev/null; }
 
 # exited_with CODE: the daemon ended (within 5 s) with exit status CODE.
 exited_with() {
