@@ -49,8 +49,8 @@ static int set_metrics(void *opts, const char *arg)
 
 static const struct cli_opt daemon_options[] = {
 	CLI_OPT("config", "FILE", "the config file (default " HP_CONF_DEFAULT ")", set_config),
-	CLI_OPT("metrics", "ADDR:PORT", "serve the counters in the Prometheus text format\n"
-		"on ADDR:PORT (HTTP GET /metrics)", set_metrics),
+	CLI_OPT("metrics", "ADDR:PORT", "serve the counters over HTTP on ADDR:PORT, in the\n"
+		"Prometheus text format (as hairpin-xdp metrics)", set_metrics),
 	{ NULL },
 };
 

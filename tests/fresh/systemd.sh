@@ -96,7 +96,8 @@ in_box "printf '$good' >$conf"
 check "systemd: systemctl enable --now hairpin-xdp" in_box 'systemctl enable --now hairpin-xdp'
 check "systemd: active (READY=1 came)" test "$(in_box 'systemctl is-active hairpin-xdp')" = active
 hx=hairpin-xdp
-check "systemd: the forward is in place" in_box "$hx forward list | grep -q '203.0.113.4:80 '"
+check "systemd: the forward is in place (wan0:80, active)" \
+	in_box "$hx forward list | grep -E '^tcp +wan0:80 ' | grep -qv inactive"
 check "systemd: attached to both interfaces" in_box 'ip -d link show wan0 | grep -q prog/xdp && ip -d link show lan0 | grep -q prog/xdp'
 check "systemd: the journal has the daemon's lines at info level or above" \
 	in_box 'journalctl -u hairpin-xdp -p info _PID=$(systemctl show -p MainPID --value hairpin-xdp) -o cat | grep -q .'
