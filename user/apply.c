@@ -403,3 +403,11 @@ out:
 	free(att);
 	return err;
 }
+
+void apply_describe(const struct apply_result *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u attached, %u detached; forwards %u added, %u changed, %u removed, "
+		 "%u kept; settings %s; %u sessions closed", r->attached, r->detached,
+		 r->rules_added, r->rules_changed, r->rules_removed, r->rules_kept,
+		 r->config_changed ? "changed" : "unchanged", r->rec.flows_flushed);
+}

@@ -30,4 +30,7 @@ struct apply_result {
  */
 int apply_conf(const struct conf *c, bool check, struct apply_result *res);
 
+/* "N attached, N detached; forwards ...; N sessions closed": what apply did. */
+void apply_describe(const struct apply_result *r, char *buf, size_t len);
+
 #endif /* HP_USER_APPLY_H */

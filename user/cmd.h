@@ -19,6 +19,7 @@ extern const struct command cmd_config;
 extern const struct command cmd_apply;
 extern const struct command cmd_save;
 extern const struct command cmd_import;
+extern const struct command cmd_daemon;
 /* --version (cmd_version.c): this loader's and the loaded programs'. */
 int version_print(void);
 

@@ -31,6 +31,8 @@ static const struct cli_opt apply_options[] = {
 
 static void print_result(const struct conf *c, const struct apply_result *r, bool check)
 {
+	char what[256];
+
 	if (g_opts.json) {
 		json_begin_object();
 		json_kv_str("file", c->path);
@@ -53,10 +55,8 @@ static void print_result(const struct conf *c, const struct apply_result *r, boo
 		pr_info("%s: ok (%zu interfaces, %zu forwards)", c->path, c->n_ifaces, c->n_rules);
 		return;
 	}
-	pr_info("%s: applied: %u attached, %u detached; forwards %u added, %u changed, %u removed, "
-		"%u kept; settings %s; %u sessions closed", c->path, r->attached, r->detached,
-		r->rules_added, r->rules_changed, r->rules_removed, r->rules_kept,
-		r->config_changed ? "changed" : "unchanged", r->rec.flows_flushed);
+	apply_describe(r, what, sizeof(what));
+	pr_info("%s: applied: %s", c->path, what);
 }
 
 static int apply_run(void *opts, int argc, char **argv)

@@ -44,7 +44,19 @@ void log_error_clear(void);
  */
 void log_context(const char *where);
 
-/* Route libbpf's messages through pr_debug (shown with -v only). */
-void log_setup_libbpf(void);
+/*
+ * At start: libbpf's messages through pr_debug (shown with -v only), and
+ * whether stderr is the journal: when $JOURNAL_STREAM names it (as systemd
+ * sets it for a service's stream, sd-daemon(3)), every stderr line starts
+ * with its level, "<3>" error, "<4>" warning, "<6>" info, "<7>" debug,
+ * which the journal turns into the entry's priority and strips.
+ */
+void log_setup(void);
+/*
+ * A long-running process (the daemon): info lines go to stderr too, with
+ * the others, so that one stream holds them in order; and each event may
+ * report an error of its own (log_error_clear() after it).
+ */
+void log_daemon(void);
 
 #endif /* HP_USER_LOG_H */

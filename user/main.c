@@ -20,6 +20,7 @@ static const struct command *const commands[] = {
 	&cmd_apply,
 	&cmd_save,
 	&cmd_import,
+	&cmd_daemon,
 	NULL,
 };
 
@@ -33,7 +34,7 @@ int main(int argc, char **argv)
 {
 	int first, err;
 
-	log_setup_libbpf();
+	log_setup();
 	err = cli_parse_global(argc, argv, &first);
 	if (err)
 		return err > 0 ? 0 : 2;

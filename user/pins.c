@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,6 +279,122 @@ int pins_lock(bool create)
 			waited += LOCK_POLL_MS;
 		}
 	}
+}
+
+void pins_unlock(void)
+{
+	if (!locked)
+		return;
+	flock(root_fd, LOCK_UN);
+	locked = false;
+}
+
+/* ---- the daemon's lock ---- */
+
+static int daemon_fd = -1;
+static char daemon_path[PATH_MAX];
+
+/* HP_RUN_DIR, made if missing, and as trusted as the pin root. */
+static int open_run_dir(const char **dir)
+{
+	int fd, err;
+
+	*dir = HP_RUN_DIR;
+	if (mkdir(*dir, 0700) && errno == ENOENT)
+		*dir = HP_RUN_DIR_OLD;
+	if (mkdir(*dir, 0700) && errno != EEXIST)
+		return errorf("cannot create %s: %s", *dir, strerror(errno));
+	fd = open_dir_at(AT_FDCWD, *dir, *dir);
+	if (fd < 0)
+		return -1;
+	err = check_trusted(fd, *dir);
+	if (err) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The pid a daemon holding @fd's lock wrote in it, or "?". */
+static void holder_pid(int fd, char *buf, size_t len)
+{
+	ssize_t n = pread(fd, buf, len - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (!*buf)
+		snprintf(buf, len, "?");
+}
+
+/* Locked @fd still the file the name gives (not removed by an exiting holder)? */
+static bool same_file_at(int dirfd, const char *name, int fd)
+{
+	struct stat held, named;
+
+	return !fstat(fd, &held) && !fstatat(dirfd, name, &named, AT_SYMLINK_NOFOLLOW) &&
+	       held.st_dev == named.st_dev && held.st_ino == named.st_ino;
+}
+
+int pins_daemon_lock(void)
+{
+	char name[NAME_MAX + 1], pid[32];
+	const char *dir;
+	struct stat st;
+	int dirfd, fd = -1, n;
+
+	if (pins_root_check(NULL))
+		return -1;
+	if (fstat(parent_fd, &st))
+		return errorf("%s: %s", parent, strerror(errno));
+	n = snprintf(name, sizeof(name), "daemon-%ju-%ju-%s.lock", (uintmax_t)st.st_dev,
+		     (uintmax_t)st.st_ino, base);
+	if (n < 0 || (size_t)n >= sizeof(name))
+		return errorf("pin root name %s too long for a lock file name", base);
+	dirfd = open_run_dir(&dir);
+	if (dirfd < 0)
+		return -1;
+	/* An exiting daemon unlinks the file: lock what the name gives now. */
+	for (int tries = 0; tries < 3 && daemon_fd < 0; tries++) {
+		fd = openat(dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			errorf("cannot open %s/%s: %s", dir, name, strerror(errno));
+			break;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB)) {
+			if (errno == EWOULDBLOCK) {
+				holder_pid(fd, pid, sizeof(pid));
+				errorf("another hairpin-xdp daemon (pid %s) runs on %s; stop it first",
+				       pid, root);
+			} else {
+				errorf("cannot lock %s/%s: %s", dir, name, strerror(errno));
+			}
+			close(fd);
+			break;
+		}
+		if (!same_file_at(dirfd, name, fd)) {
+			close(fd);
+			continue;
+		}
+		n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+		if (ftruncate(fd, 0) || pwrite(fd, pid, n, 0) != n)
+			pr_warn("cannot write our pid in %s/%s: %s", dir, name, strerror(errno));
+		daemon_fd = fd;
+		snprintf(daemon_path, sizeof(daemon_path), "%s/%s", dir, name);
+	}
+	close(dirfd);
+	if (daemon_fd < 0 && !error_reported())
+		errorf("cannot take the daemon's lock %s/%s", dir, name);
+	return daemon_fd < 0 ? -1 : 0;
+}
+
+void pins_daemon_unlock(void)
+{
+	if (daemon_fd < 0)
+		return;
+	/* Unlinked while held: a daemon starting now locks a new file. */
+	unlink(daemon_path);
+	close(daemon_fd);
+	daemon_fd = -1;
 }
 
 int pins_make_dirs(void)

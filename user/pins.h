@@ -30,6 +30,9 @@
 #define PIN_LINKS "links"
 #define PIN_PROG_XDP "progs/xdp_ingress"
 #define PIN_PROG_TC "progs/tc_egress"
+/* Where the daemon's lock lives (/var/run where there is no /run). */
+#define HP_RUN_DIR "/run/hairpin-xdp"
+#define HP_RUN_DIR_OLD "/var/run/hairpin-xdp"
 
 /*
  * Resolve the pin root (--bpffs, $HAIRPIN_XDP_BPFFS, default) and check it
@@ -51,6 +54,20 @@ int pins_require_loaded(void);
  * exist; without, a missing root is an error. Held until exit.
  */
 int pins_lock(bool create);
+/* Give the lock back (the daemon, between the changes it makes). */
+void pins_unlock(void);
+/*
+ * The daemon's own lock, held for its whole run so that a second daemon
+ * on the same pin root is refused (with the first one's pid); separate
+ * from the commands' lock, which the daemon takes only while it changes
+ * something. A file under HP_RUN_DIR named by the pin root's parent
+ * directory (device, inode) and the root's name: the same root however
+ * its path is spelt, and it need not exist yet. pins_daemon_unlock()
+ * removes it.
+ */
+int pins_daemon_lock(void);
+void pins_daemon_unlock(void);
+
 /* Create the root's three folders (those that are missing). */
 int pins_make_dirs(void);
 /*

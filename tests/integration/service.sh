@@ -34,21 +34,7 @@ unit_cmds() {
 # it gets to $HP_TMP/notify.log, one line per assignment.
 notify_listen() {
 	rm -f "$HP_TMP/notify" "$HP_TMP/notify.log"
-	"$PYTHON" - "$HP_TMP/notify" "$HP_TMP/notify.log" <<'PY' &
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-s.settimeout(120)
-with open(sys.argv[2], "a", buffering=1) as log:
-    while True:
-        try:
-            data = s.recv(4096)
-        except socket.timeout:
-            break
-        for line in data.decode(errors="replace").split("\n"):
-            if line:
-                log.write(line + "\n")
-PY
+	"$PYTHON" "$HP_ROOT/tests/lib/notify.py" "$HP_TMP/notify" "$HP_TMP/notify.log" 120 &
 	HP_PIDS+=($!)
 	wait_for 50 test -S "$HP_TMP/notify"
 }
@@ -79,7 +65,6 @@ run_unit() {
 	done < <(unit_cmds "$key")
 }
 
-daemon_gone() { ! kill -0 "$DAEMON" 2>/dev/null; }
 
 # exited_with CODE: the daemon ended (within 5 s) with exit status CODE.
 exited_with() {
@@ -91,7 +76,12 @@ exited_with() {
 	[ "$rc" = "$1" ]
 }
 
-forwarded() { output_has "tcp +$PUB:$1 " hp forward list; }
+# forwarded PORT: the file's forward wan0:PORT is live (listed, not inactive).
+forwarded() {
+	local out
+	out=$(hp forward list) || return $CANT_TELL
+	grep -E "^tcp +wan0:$1 " <<<"$out" | grep -qv inactive
+}
 
 write_conf() {
 	printf '%s\n' "# written by tests/integration/service.sh" "$@" >"$CONF"
@@ -171,15 +161,6 @@ cases() {
 	check "$(t 'bad config at start: nothing attached')" test ! -e "$HP_PINS/links/lan0_xdp"
 }
 
-service_cases() {
-	# The daemon is another part of the product: until it is there, say so.
-	if ! hp daemon --help >/dev/null 2>&1; then
-		skip "$(t service)" "hairpin-xdp has no daemon command yet"
-		return
-	fi
-	cases
-}
-
 integration_start
-HP_VARIANTS=offload for_each_variant service_cases
+HP_VARIANTS=offload for_each_variant cases
 exit $((HP_FAILED > 0))

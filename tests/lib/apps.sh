@@ -56,6 +56,18 @@ udp_echo() {
 	in_ns "$1" timeout 10 socat -t 2 -T 5 - "UDP4:$2:$UDP_PORT"
 }
 
+# daemon_start CONF: hairpin-xdp daemon on CONF in the router namespace,
+# its output in $HP_TMP/daemon.log, its pid in $DAEMON; up once it says it
+# follows (after its first apply). daemon_gone: it has ended.
+DAEMON=
+daemon_start() {
+	: >"$HP_TMP/daemon.log"
+	hp_bg router daemon.log "$HAIRPIN_XDP" --bpffs "$HP_PINS" daemon --config "$1"
+	DAEMON=${HP_PIDS[-1]}
+	wait_for 100 grep -q "following addresses" "$HP_TMP/daemon.log"
+}
+daemon_gone() { ! kill -0 "$DAEMON" 2>/dev/null; }
+
 # stat_get NAME: counter NAME from `hairpin-xdp stats --json` (empty if absent).
 stat_get() {
 	hp stats --json 2>/dev/null | "$PYTHON" "$HP_ROOT/tests/lib/jsoncount.py" "$1" 2>/dev/null
