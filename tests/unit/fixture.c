@@ -218,6 +218,11 @@ static const struct rule_def rules[RULE_MAX] = {
 			     HP_HAIRPIN_INTERNAL },
 };
 
+const struct rule_def *fx_rule_def(enum rule r)
+{
+	return r > RULE_NONE && r < RULE_MAX ? &rules[r] : NULL;
+}
+
 bool fx_add_rule(struct fx *fx, __u32 rule_id, const struct rule_def *r)
 {
 	__u16 ext_last = r->ext_last ? r->ext_last : r->ext_first;

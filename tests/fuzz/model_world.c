@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The model's world: the fixture namespace's routes and neighbours (what
+ * bpf_fib_lookup answers there) and the kernel's forwarding between
+ * XDP_PASS and TC egress, as far as the fuzzer needs it.
+ */
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "model.h"
+#include "wire.h"
+
+static const __u32 if_addr[IF_MAX] = { LAN_ROUTER, PUBLIC, IP4(198, 51, 100, 1) };
+
+const __u8 *model_if_mac(enum netif i)
+{
+	return i == IF_LAN ? mac_lan : i == IF_WAN ? mac_wan : mac_dmz;
+}
+
+__u32 model_if_addr(enum netif i)
+{
+	return if_addr[i];
+}
+
+static const struct {
+	__u32 addr;
+	const __u8 *mac;
+} neighs[] = {
+	{ SERVER, mac_server }, { LAN_CLIENT, mac_client }, { SMALL_MTU_HOST, mac_small_mtu },
+	{ INET_CLIENT, mac_inet }, { DMZ_HOST, mac_dmzhost },
+};
+
+bool model_route(__u32 d, struct model_route *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->mtu = 1500;
+	for (int i = 0; i < IF_MAX; i++)
+		if (d == if_addr[i]) {
+			r->dev = (enum netif)i;
+			r->local = true;
+			return true;
+		}
+	if ((d >> 8) == (IP4(192, 168, 0, 0) >> 8))
+		r->dev = IF_LAN;
+	else if ((d >> 8) == (IP4(203, 0, 113, 0) >> 8))
+		r->dev = IF_WAN;
+	else if ((d >> 8) == (IP4(198, 51, 100, 0) >> 8))
+		r->dev = IF_DMZ;
+	else
+		return false; /* no default route in the fixture */
+	if ((d & 0xff) == 0 || (d & 0xff) == 0xff)
+		return false; /* network and broadcast: not forwarded */
+	if (d == SMALL_MTU_HOST)
+		r->mtu = 300;
+	for (size_t i = 0; i < sizeof(neighs) / sizeof(neighs[0]); i++)
+		if (neighs[i].addr == d) {
+			r->neigh = true;
+			r->mac = neighs[i].mac;
+		}
+	return true;
+}
+
+/* rp_filter: 1 strict (the route back leaves by the port), 2 loose (any route). */
+static bool reverse_path_ok(const struct model_cfg *cfg, enum netif in_if, __u32 saddr)
+{
+	struct model_route r;
+	bool routed = model_route(saddr, &r) && !r.local;
+
+	switch (cfg->rp_filter[in_if]) {
+	case 1:
+		return routed && r.dev == in_if;
+	case 2:
+		return routed;
+	default:
+		return true;
+	}
+}
+
+bool model_rp_ok(const struct model_cfg *cfg, enum netif in_if, __u32 saddr)
+{
+	return reverse_path_ok(cfg, in_if, saddr);
+}
+
+bool model_stack_forward(const struct model_cfg *cfg, enum netif in_if, const __u8 *f, size_t len, __u8 *out,
+			 size_t *out_len, enum netif *out_if)
+{
+	struct model_route r;
+	size_t hl, tot;
+	__u32 saddr, daddr;
+	__u32 check;
+
+	if (len < ETH_LEN + 20 || get16(f + 12) != 0x0800)
+		return false; /* tagged frames have no VLAN device here */
+	hl = (size_t)(f[ETH_LEN] & 0xf) * 4;
+	tot = get16(f + ETH_LEN + 2);
+	if ((f[ETH_LEN] >> 4) != 4 || hl < 20 || tot < hl || ETH_LEN + tot > len)
+		return false;
+	if (fold(sum16(0, f + ETH_LEN, hl)) != 0xffff)
+		return false; /* ip_rcv: bad header checksum */
+	saddr = get32(f + ETH_LEN + 12);
+	daddr = get32(f + ETH_LEN + 16);
+	if (model_route(saddr, &r) && r.local)
+		return false; /* martian: our own address as source */
+	if ((saddr >> 24) == 0 || (saddr >> 24) == 127 || (saddr >> 28) == 0xe || (saddr >> 28) == 0xf)
+		return false;
+	if (!reverse_path_ok(cfg, in_if, saddr))
+		return false;
+	if (!model_route(daddr, &r) || r.local)
+		return false; /* delivered locally, or unreachable */
+	if (f[ETH_LEN + 8] <= 1 || tot > r.mtu || !r.neigh)
+		return false; /* the stack answers, fragments or waits for ARP */
+	memcpy(out, f, ETH_LEN + tot); /* ip_rcv trims the Ethernet padding */
+	*out_len = ETH_LEN + tot;
+	/* ip_decrease_ttl() */
+	out[ETH_LEN + 8]--;
+	check = get16(out + ETH_LEN + 10) + 0x0100;
+	put16(out + ETH_LEN + 10, (__u16)(check + (check >= 0xffff)));
+	memcpy(out, r.mac, 6);
+	memcpy(out + 6, model_if_mac(r.dev), 6);
+	*out_if = r.dev;
+	return true;
+}
