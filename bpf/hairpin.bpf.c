@@ -192,6 +192,13 @@ int tc_egress(struct __sk_buff *skb)
 		if (!e)
 			goto pass;
 		to = e->xlat;
+		/*
+		 * The stack fragmented a datagram XDP passed whole (longer
+		 * than the egress MTU, DF clear): its later fragments follow
+		 * this first one (rewritten below: pkt is stale after it).
+		 */
+		if (pkt.first_frag)
+			hp_frag_remember(&pkt, &to, HP_FRAG_EGRESS, hp_now());
 		if (hp_tc_rewrite(skb, &pkt, &to)) {
 			hp_count(HP_TC_DROP_REWRITE);
 			return TC_ACT_SHOT;

@@ -334,6 +334,28 @@ static const struct script frags[] = {
 			CNT(SLOW_FORCED, 2), CNT(FRAG_TRANSLATED, 1),
 			CNT(TC_TRANSLATED, 2) },
 	  .n_sessions = 2, .n_egress = 1 },
+	/*
+	 * A datagram XDP passed whole and the stack fragmented (longer than
+	 * the egress MTU, DF clear): TC finishes its first fragment from
+	 * hp_egress, and the later ones must follow it (issue 10.8).
+	 */
+	{ .name = "frag_made_by_the_stack_tc",
+	  .opts = { .cfg_flags = HP_CF_NO_FAST_PATH },
+	  .steps = { XDP_STEP(IF_LAN, FROM_CLIENT(.frag_off = FRAG_NONE, .payload = 20),
+			      XDP_PASS, .daddr = SERVER),
+		     TC_STEP(IF_LAN,
+			     FROM_CLIENT(FIRST_FRAG, .dmac = mac_server,
+					 .smac = mac_lan, .daddr = SERVER,
+					 .ttl = 63),
+			     SNAT_LAN),
+		     TC_STEP(IF_LAN,
+			     FROM_CLIENT(LATER_FRAG, .dmac = mac_server,
+					 .smac = mac_lan, .daddr = SERVER,
+					 .ttl = 63),
+			     .saddr = LAN_ROUTER) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_SLOW_PASS, 1),
+			CNT(SLOW_FORCED, 1), CNT(TC_TRANSLATED, 2) },
+	  .n_sessions = 2, .n_egress = 1 },
 };
 
 /* 802.1Q: the fib answers for the trunk, so tagged frames go slow */
