@@ -53,7 +53,7 @@ static bool parse_hex(const char *h, struct event *e)
 bool corpus_read(const char *path, struct sequence *s, char *why, size_t why_len)
 {
 	FILE *f = fopen(path, "r");
-	char line[2 * PKT_MAX + 64], word[16], arg[2 * PKT_MAX + 8];
+	char line[2 * PKT_MAX + 64], word[16], arg[2 * PKT_MAX + 64];
 	int lineno = 0;
 
 	memset(s, 0, sizeof(*s));
@@ -80,7 +80,7 @@ bool corpus_read(const char *path, struct sequence *s, char *why, size_t why_len
 		if (sscanf(line, "advance %llu", (unsigned long long *)&e->advance_ns) == 1) {
 			e->type = EV_ADVANCE;
 			e->cls = GC_CLOCK;
-		} else if (sscanf(line, "%15s %7s %1040s", word, ifn, arg) == 3 && !strcmp(word, "xdp")) {
+		} else if (sscanf(line, "%15s %7s %1080s", word, ifn, arg) == 3 && !strcmp(word, "xdp")) {
 			e->type = EV_XDP;
 			e->iface = !strcmp(ifn, "lan0") ? IF_LAN : !strcmp(ifn, "wan0") ? IF_WAN : IF_MAX;
 			ok = e->iface != IF_MAX && parse_hex(arg, e);

@@ -137,6 +137,8 @@ static struct pkt_spec new_flow_spec(struct gen *g, enum netif *iface)
 	s.tcp_flags = chance(g, 85) ? 0x02 : tcp_flag_sets[rnd(g, N(tcp_flag_sets))];
 	s.payload = payload_len(g);
 	s.ip_id = (__u16)(chance(g, 50) ? 0x1234 : rnd(g, 65536));
+	if (chance(g, 25))
+		s.frag_off = FRAG_NONE;
 	return s;
 }
 
@@ -164,6 +166,8 @@ static bool flow_spec(struct gen *g, const struct model *m, struct pkt_spec *s, 
 	s->tcp_flags = tcp_flag_sets[rnd(g, N(tcp_flag_sets))];
 	s->payload = payload_len(g);
 	s->ip_id = (__u16)(chance(g, 50) ? 0x1234 : rnd(g, 65536));
+	if (chance(g, 25))
+		s->frag_off = FRAG_NONE; /* DF clear: the stack may fragment it */
 	*iface = h.iface;
 	return true;
 }

@@ -89,12 +89,18 @@ void model_tc(struct model *m, enum netif out_if, const __u8 *frame, size_t len,
 
 /*
  * The kernel between XDP_PASS and TC egress, as far as the fixture's
- * namespace goes: routes the frame, decrements the TTL and sets the MACs.
- * False when the stack would not forward it (local, no route, no
- * neighbour, TTL, bad header, too long, martian or reverse-path source).
+ * namespace goes: routes the frame, decrements the TTL, sets the MACs and
+ * fragments what is longer than the route's MTU without DF. Returns the
+ * frames it sends on *out_if (up to @max), or 0 when it would not forward
+ * the frame (local, no route, no neighbour, TTL, bad header, DF and too
+ * long, martian or reverse-path source).
  */
-bool model_stack_forward(const struct model_cfg *cfg, enum netif in_if, const __u8 *frame, size_t len,
-			 __u8 *out, size_t *out_len, enum netif *out_if);
+struct model_frame {
+	__u8 frame[PKT_MAX];
+	size_t len;
+};
+int model_stack_forward(const struct model_cfg *cfg, enum netif in_if, const __u8 *frame, size_t len,
+			struct model_frame *out, int max, enum netif *out_if);
 
 /* ---- the tables, for the runner and the generator ---- */
 

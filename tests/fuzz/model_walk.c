@@ -572,8 +572,22 @@ void model_tc(struct model *m, enum netif out_if, const __u8 *frame, size_t len,
 	switch (parse(frame, len, false, &p)) {
 	case K_L4:
 		e = ms_egress_get(m, &p.key);
-		if (e)
-			tc_rewrite_l4(o->frame, &p, &e->xlat);
+		if (!e)
+			return;
+		if (p.first_frag) {
+			/*
+			 * The stack fragmented a datagram XDP passed whole (longer
+			 * than the route's MTU, DF clear): its later fragments
+			 * follow this first one, as those of a datagram
+			 * fragmented before the router do (issue 10.8).
+			 */
+			struct hp_frag_key fk = { .saddr = p.key.tuple.saddr, .daddr = p.key.tuple.daddr,
+						  .proto = p.proto, .stage = HP_FRAG_EGRESS };
+
+			memcpy(&fk.id, frame + p.l3 + 4, 2);
+			ms_frag_put(m, &fk, e->xlat.saddr, e->xlat.daddr);
+		}
+		tc_rewrite_l4(o->frame, &p, &e->xlat);
 		return;
 	case K_FRAG: {
 		struct hp_frag_key fk = { .saddr = p.key.tuple.saddr, .daddr = p.key.tuple.daddr,

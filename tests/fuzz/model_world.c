@@ -81,42 +81,78 @@ bool model_rp_ok(const struct model_cfg *cfg, enum netif in_if, __u32 saddr)
 	return reverse_path_ok(cfg, in_if, saddr);
 }
 
-bool model_stack_forward(const struct model_cfg *cfg, enum netif in_if, const __u8 *f, size_t len, __u8 *out,
-			 size_t *out_len, enum netif *out_if)
+/* ip_do_fragment(): pieces of (mtu - header) & ~7 bytes, each header summed anew. */
+static int fragment(const __u8 *f, size_t hl, size_t tot, __u16 mtu, struct model_frame *out, int max)
+{
+	size_t body = tot - hl, at = 0, unit = (mtu - hl) & ~(size_t)7;
+	__u16 fo = get16(f + ETH_LEN + 6);
+	int n = 0;
+
+	while (at < body) {
+		size_t len = body - at > unit ? unit : body - at;
+		__u8 *o;
+
+		if (n == max)
+			return 0;
+		o = out[n].frame;
+		memcpy(o, f, ETH_LEN + hl);
+		memcpy(o + ETH_LEN + hl, f + ETH_LEN + hl + at, len);
+		put16(o + ETH_LEN + 2, (__u16)(hl + len));
+		put16(o + ETH_LEN + 6, (__u16)((fo & 0x1fff) + at / 8) |
+					       (at + len < body || (fo & 0x2000) ? 0x2000 : 0));
+		put16(o + ETH_LEN + 10, ip_csum(o + ETH_LEN, hl));
+		out[n].len = ETH_LEN + hl + len;
+		at += len;
+		n++;
+	}
+	return n;
+}
+
+int model_stack_forward(const struct model_cfg *cfg, enum netif in_if, const __u8 *f, size_t len,
+			struct model_frame *out, int max, enum netif *out_if)
 {
 	struct model_route r;
 	size_t hl, tot;
 	__u32 saddr, daddr;
 	__u32 check;
+	__u8 *o = out[0].frame;
 
 	if (len < ETH_LEN + 20 || get16(f + 12) != 0x0800)
-		return false; /* tagged frames have no VLAN device here */
+		return 0; /* tagged frames have no VLAN device here */
 	hl = (size_t)(f[ETH_LEN] & 0xf) * 4;
 	tot = get16(f + ETH_LEN + 2);
 	if ((f[ETH_LEN] >> 4) != 4 || hl < 20 || tot < hl || ETH_LEN + tot > len)
-		return false;
+		return 0;
 	if (fold(sum16(0, f + ETH_LEN, hl)) != 0xffff)
-		return false; /* ip_rcv: bad header checksum */
+		return 0; /* ip_rcv: bad header checksum */
 	saddr = get32(f + ETH_LEN + 12);
 	daddr = get32(f + ETH_LEN + 16);
 	if (model_route(saddr, &r) && r.local)
-		return false; /* martian: our own address as source */
+		return 0; /* martian: our own address as source */
 	if ((saddr >> 24) == 0 || (saddr >> 24) == 127 || (saddr >> 28) == 0xe || (saddr >> 28) == 0xf)
-		return false;
+		return 0;
 	if (!reverse_path_ok(cfg, in_if, saddr))
-		return false;
+		return 0;
 	if (!model_route(daddr, &r) || r.local)
-		return false; /* delivered locally, or unreachable */
-	if (f[ETH_LEN + 8] <= 1 || tot > r.mtu || !r.neigh)
-		return false; /* the stack answers, fragments or waits for ARP */
-	memcpy(out, f, ETH_LEN + tot); /* ip_rcv trims the Ethernet padding */
-	*out_len = ETH_LEN + tot;
+		return 0; /* delivered locally, or unreachable */
+	if (f[ETH_LEN + 8] <= 1 || !r.neigh || (tot > r.mtu && (get16(f + ETH_LEN + 6) & 0x4000)))
+		return 0; /* the stack answers (time exceeded, frag needed) or waits for ARP */
+	if (max < 1)
+		return 0;
+	memcpy(o, f, ETH_LEN + tot); /* ip_rcv trims the Ethernet padding */
+	out[0].len = ETH_LEN + tot;
 	/* ip_decrease_ttl() */
-	out[ETH_LEN + 8]--;
-	check = get16(out + ETH_LEN + 10) + 0x0100;
-	put16(out + ETH_LEN + 10, (__u16)(check + (check >= 0xffff)));
-	memcpy(out, r.mac, 6);
-	memcpy(out + 6, model_if_mac(r.dev), 6);
+	o[ETH_LEN + 8]--;
+	check = get16(o + ETH_LEN + 10) + 0x0100;
+	put16(o + ETH_LEN + 10, (__u16)(check + (check >= 0xffff)));
+	memcpy(o, r.mac, 6);
+	memcpy(o + 6, model_if_mac(r.dev), 6);
 	*out_if = r.dev;
-	return true;
+	if (tot <= r.mtu)
+		return 1;
+	{
+		struct model_frame whole = out[0];
+
+		return fragment(whole.frame, hl, tot, r.mtu, out, max);
+	}
 }

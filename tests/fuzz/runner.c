@@ -37,6 +37,7 @@
 
 #define CORPUS_DIR "tests/fuzz/corpus"
 #define SHORT_PACKETS 3000
+#define PROGRESS_PACKETS 250000
 /* The sweeper's timer fires 5 s after a session is made: end a sequence first. */
 #define SEQUENCE_REAL_NS (4ull * 1000000000ull)
 
@@ -60,7 +61,11 @@ static struct {
 struct stats {
 	__u64 events[GC_MAX], disagree[GC_MAX];
 	__u64 packets, sequences;
+	/* what the runs reached: XDP verdicts, rewritten frames, TC runs */
+	__u64 xdp_verdict[5], xdp_changed, tc_runs, tc_changed;
 };
+
+static struct stats *cover; /* the run's, while fuzz() runs */
 
 /* ---- the programs' side ---- */
 
@@ -224,10 +229,12 @@ static bool outputs_agree(const char *hook, const struct model_out *want, __u32 
 static bool run_event(struct fx *fx, struct model *m, const struct event *ev, char *why, size_t why_len, bool dumps)
 {
 	static struct model_out mo;
-	__u8 out[PKT_MAX], fwd[PKT_MAX];
-	size_t out_len = 0, fwd_len = 0;
-	enum netif out_if;
+	static struct model_frame fwd[8];
+	__u8 out[PKT_MAX];
+	size_t out_len = 0;
+	enum netif out_if = IF_MAX;
 	__u32 verdict;
+	int n_fwd;
 
 	if (ev->type == EV_ADVANCE) {
 		model_advance(m, ev->advance_ns);
@@ -242,6 +249,10 @@ static bool run_event(struct fx *fx, struct model *m, const struct event *ev, ch
 		return false;
 	}
 	model_xdp(m, ev->iface, ev->frame, ev->len, &mo);
+	if (cover) {
+		cover->xdp_verdict[verdict < 5 ? verdict : 0]++;
+		cover->xdp_changed += out_len != ev->len || memcmp(out, ev->frame, out_len);
+	}
 	if (!outputs_agree("xdp", &mo, verdict, out, out_len, why, why_len)) {
 		if (dumps) {
 			pkt_dump("in", ev->frame, ev->len);
@@ -250,21 +261,30 @@ static bool run_event(struct fx *fx, struct model *m, const struct event *ev, ch
 		}
 		return false;
 	}
-	if (verdict != XDP_PASS || !model_stack_forward(&m->cfg, ev->iface, out, out_len, fwd, &fwd_len, &out_if) ||
-	    (out_if != IF_LAN && out_if != IF_WAN))
+	if (verdict != XDP_PASS)
 		return true;
-	if (fx_run(fx, HOOK_TC, out_if, fwd, fwd_len, out, &out_len, &verdict)) {
-		snprintf(why, why_len, "BPF_PROG_TEST_RUN (tc) failed");
-		return false;
-	}
-	model_tc(m, out_if, fwd, fwd_len, &mo);
-	if (!outputs_agree("tc", &mo, verdict, out, out_len, why, why_len)) {
-		if (dumps) {
-			pkt_dump("in (after the stack)", fwd, fwd_len);
-			pkt_dump("program", out, out_len);
-			pkt_dump("model", mo.frame, mo.len);
+	n_fwd = model_stack_forward(&m->cfg, ev->iface, out, out_len, fwd, 8, &out_if);
+	if (out_if != IF_LAN && out_if != IF_WAN)
+		return true; /* tc_egress runs on the attached ports */
+	for (int i = 0; i < n_fwd; i++) {
+		if (fx_run(fx, HOOK_TC, out_if, fwd[i].frame, fwd[i].len, out, &out_len, &verdict)) {
+			snprintf(why, why_len, "BPF_PROG_TEST_RUN (tc) failed");
+			return false;
 		}
-		return false;
+		model_tc(m, out_if, fwd[i].frame, fwd[i].len, &mo);
+		if (cover) {
+			cover->tc_runs++;
+			cover->tc_changed += out_len != fwd[i].len || memcmp(out, fwd[i].frame, out_len);
+		}
+		if (!outputs_agree(n_fwd > 1 ? "tc (a fragment the stack made)" : "tc", &mo, verdict, out, out_len,
+				   why, why_len)) {
+			if (dumps) {
+				pkt_dump("in (after the stack)", fwd[i].frame, fwd[i].len);
+				pkt_dump("program", out, out_len);
+				pkt_dump("model", mo.frame, mo.len);
+			}
+			return false;
+		}
 	}
 	return true;
 }
@@ -415,6 +435,15 @@ static void report(struct sequence *s, int at, const char *why, __u64 seed, __u6
 	save_case(s, what, seed, seq);
 }
 
+static __u64 total(const __u64 *v)
+{
+	__u64 t = 0;
+
+	for (int i = 0; i < GC_MAX; i++)
+		t += v[i];
+	return t;
+}
+
 static void fuzz(__u64 seed, __u64 packets, unsigned classes, struct stats *st)
 {
 	static struct sequence s;
@@ -424,6 +453,7 @@ static void fuzz(__u64 seed, __u64 packets, unsigned classes, struct stats *st)
 	__u64 seq = 0;
 
 	memset(st, 0, sizeof(*st));
+	cover = st;
 	while (st->packets < packets && !test_failed()) {
 		struct fx fx;
 		__u64 t0 = now_ns();
@@ -432,7 +462,7 @@ static void fuzz(__u64 seed, __u64 packets, unsigned classes, struct stats *st)
 		gen_init(&g, seed * 0x100000001b3ull + seq, classes);
 		s.preset = (int)(gen_rand(&g) % N_PRESETS);
 		s.pending = pending_of(classes);
-		len = 20 + (int)(gen_rand(&g) % 280);
+		len = 20 + (int)(gen_rand(&g) % (CORPUS_MAX_EVENTS - 20));
 		if (!begin(&fx, &m, s.preset, s.pending))
 			break;
 		for (s.n = 0; s.n < len && st->packets < packets; s.n++) {
@@ -442,7 +472,7 @@ static void fuzz(__u64 seed, __u64 packets, unsigned classes, struct stats *st)
 			st->events[e->cls]++;
 			st->packets += e->type == EV_XDP;
 			if (!run_event(&fx, &m, e, why, sizeof(why), false) ||
-			    ((s.n % 8 == 7 || s.n == len - 1) && !maps_agree(&fx, &m, why, sizeof(why)))) {
+			    ((s.n % 64 == 63 || s.n == len - 1) && !maps_agree(&fx, &m, why, sizeof(why)))) {
 				fx_close(&fx);
 				report(&s, s.n, why, seed, seq, st);
 				goto next;
@@ -454,22 +484,23 @@ static void fuzz(__u64 seed, __u64 packets, unsigned classes, struct stats *st)
 next:
 		seq++;
 		st->sequences++;
+		if (st->packets / PROGRESS_PACKETS != (st->packets - 1) / PROGRESS_PACKETS || !(seq % 2000))
+			printf("# progress: %llu packets, %llu sequences, %llu disagreements\n",
+			       (unsigned long long)st->packets, (unsigned long long)seq,
+			       (unsigned long long)total(st->disagree));
 	}
-}
-
-static __u64 total(const __u64 *v)
-{
-	__u64 t = 0;
-
-	for (int i = 0; i < GC_MAX; i++)
-		t += v[i];
-	return t;
+	cover = NULL;
 }
 
 static void print_stats(const struct stats *st, double secs)
 {
 	printf("# %llu packets in %llu sequences, %.1f s (%.0f packets/s)\n", (unsigned long long)st->packets,
 	       (unsigned long long)st->sequences, secs, secs > 0 ? st->packets / secs : 0.0);
+	printf("# xdp: %llu drop, %llu pass, %llu tx, %llu redirect, %llu rewritten; tc: %llu run, %llu rewritten\n",
+	       (unsigned long long)st->xdp_verdict[XDP_DROP], (unsigned long long)st->xdp_verdict[XDP_PASS],
+	       (unsigned long long)st->xdp_verdict[XDP_TX], (unsigned long long)st->xdp_verdict[XDP_REDIRECT],
+	       (unsigned long long)st->xdp_changed, (unsigned long long)st->tc_runs,
+	       (unsigned long long)st->tc_changed);
 	for (int i = 0; i < GC_MAX; i++)
 		if (st->events[i] || st->disagree[i])
 			printf("#   %-22s %10llu events %6llu disagreements\n", gen_class_name[i],
