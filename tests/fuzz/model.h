@@ -90,10 +90,11 @@ void model_tc(struct model *m, enum netif out_if, const __u8 *frame, size_t len,
 /*
  * The kernel between XDP_PASS and TC egress, as far as the fixture's
  * namespace goes: routes the frame, decrements the TTL, sets the MACs and
- * fragments what is longer than the route's MTU without DF. Returns the
- * frames it sends on *out_if (up to @max), or 0 when it would not forward
- * the frame (local, no route, no neighbour, TTL, bad header, DF and too
- * long, martian or reverse-path source).
+ * fragments what is longer than the route's MTU without DF; or answers
+ * with its own ICMP error (time exceeded, fragmentation needed) back out of
+ * the ingress port. Returns the frames it sends on *out_if (up to @max), or
+ * 0 when it sends nothing (local, no route, no neighbour, bad header,
+ * martian or reverse-path source).
  */
 struct model_frame {
 	__u8 frame[PKT_MAX];

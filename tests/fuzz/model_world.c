@@ -108,6 +108,42 @@ static int fragment(const __u8 *f, size_t hl, size_t tot, __u16 mtu, struct mode
 	return n;
 }
 
+/*
+ * icmp_send(): the router's own error about a packet it would not forward,
+ * quoting it as XDP passed it (as much as fits), from the ingress port's
+ * address back out of that port. Goes through tc_egress there.
+ */
+static int icmp_error(enum netif in_if, const __u8 *f, size_t tot, __u8 type, __u8 code, __u16 mtu,
+		      struct model_frame *out, enum netif *out_if)
+{
+	struct model_route back;
+	__u8 *o = out[0].frame, *ip = o + ETH_LEN, *icmp = ip + 20;
+	size_t quote = tot < PKT_MAX - ETH_LEN - 28 ? tot : PKT_MAX - ETH_LEN - 28;
+
+	if (!model_route(get32(f + ETH_LEN + 12), &back) || back.local || !back.neigh || back.dev != in_if)
+		return 0;
+	memcpy(o, back.mac, 6);
+	memcpy(o + 6, model_if_mac(in_if), 6);
+	put16(o + 12, 0x0800);
+	memset(ip, 0, 28);
+	ip[0] = 0x45;
+	ip[1] = 0xc0; /* IPTOS_PREC_INTERNETCONTROL */
+	put16(ip + 2, (__u16)(28 + quote));
+	ip[8] = 64;
+	ip[9] = 1;
+	put32(ip + 12, model_if_addr(in_if));
+	memcpy(ip + 16, f + ETH_LEN + 12, 4);
+	put16(ip + 10, ip_csum(ip, 20));
+	icmp[0] = type;
+	icmp[1] = code;
+	put16(icmp + 6, mtu);
+	memcpy(icmp + 8, f + ETH_LEN, quote);
+	put16(icmp + 2, (__u16)~fold(sum16(0, icmp, 8 + quote)));
+	out[0].len = ETH_LEN + 28 + quote;
+	*out_if = in_if;
+	return 1;
+}
+
 int model_stack_forward(const struct model_cfg *cfg, enum netif in_if, const __u8 *f, size_t len,
 			struct model_frame *out, int max, enum netif *out_if)
 {
@@ -135,10 +171,14 @@ int model_stack_forward(const struct model_cfg *cfg, enum netif in_if, const __u
 		return 0;
 	if (!model_route(daddr, &r) || r.local)
 		return 0; /* delivered locally, or unreachable */
-	if (f[ETH_LEN + 8] <= 1 || !r.neigh || (tot > r.mtu && (get16(f + ETH_LEN + 6) & 0x4000)))
-		return 0; /* the stack answers (time exceeded, frag needed) or waits for ARP */
 	if (max < 1)
 		return 0;
+	if (f[ETH_LEN + 8] <= 1)
+		return icmp_error(in_if, f, tot, 11, 0, 0, out, out_if);
+	if (tot > r.mtu && (get16(f + ETH_LEN + 6) & 0x4000))
+		return icmp_error(in_if, f, tot, 3, 4, r.mtu, out, out_if);
+	if (!r.neigh)
+		return 0; /* waits for ARP */
 	memcpy(o, f, ETH_LEN + tot); /* ip_rcv trims the Ethernet padding */
 	out[0].len = ETH_LEN + tot;
 	/* ip_decrease_ttl() */
