@@ -178,12 +178,19 @@ static void some_packet(struct gen *g, const struct model *m, struct pkt_spec *s
 		*s = new_flow_spec(g, iface);
 }
 
+/* Room for the longest headers: a VLAN tag, IPv4 options, TCP, padding. */
+#define HEADROOM (ETH_LEN + 8 + 60 + 20)
+
 static void emit(struct event *ev, enum gen_class c, enum netif iface, const struct pkt_spec *s)
 {
+	struct pkt_spec fit = *s;
+
+	if (fit.payload + fit.pad > PKT_MAX - HEADROOM)
+		fit.payload = (__u16)(PKT_MAX - HEADROOM - fit.pad); /* frames fit PKT_MAX */
 	ev->type = EV_XDP;
 	ev->cls = c;
 	ev->iface = iface;
-	ev->len = (__u16)pkt_build(s, ev->frame);
+	ev->len = (__u16)pkt_build(&fit, ev->frame);
 }
 
 /* After a change to the IPv4 header at @l3: its checksum from nothing. */

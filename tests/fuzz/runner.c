@@ -450,7 +450,7 @@ static void fuzz(__u64 seed, __u64 packets, unsigned classes, struct stats *st)
 	static struct model m;
 	struct gen g;
 	char why[256];
-	__u64 seq = 0;
+	__u64 seq = 0, next_progress = PROGRESS_PACKETS;
 
 	memset(st, 0, sizeof(*st));
 	cover = st;
@@ -484,10 +484,12 @@ static void fuzz(__u64 seed, __u64 packets, unsigned classes, struct stats *st)
 next:
 		seq++;
 		st->sequences++;
-		if (st->packets / PROGRESS_PACKETS != (st->packets - 1) / PROGRESS_PACKETS || !(seq % 2000))
+		if (st->packets >= next_progress) {
+			next_progress += PROGRESS_PACKETS;
 			printf("# progress: %llu packets, %llu sequences, %llu disagreements\n",
 			       (unsigned long long)st->packets, (unsigned long long)seq,
 			       (unsigned long long)total(st->disagree));
+		}
 	}
 	cover = NULL;
 }
