@@ -572,16 +572,9 @@ void gen_next(struct gen *g, const struct model *m, struct event *ev)
 	}
 	switch (c) {
 	case GC_FLOW:
-		if (!flow_spec(g, m, &s, &iface)) { /* nothing to reply to yet */
-			s = new_flow_spec(g, &iface);
-			c = GC_NEW_FLOW;
-		}
+		if (!flow_spec(g, m, &s, &iface))
+			break; /* nothing to reply to yet: a new flow */
 		emit(ev, c, iface, &s);
-		return;
-	case GC_NEW_FLOW:
-	default:
-		s = new_flow_spec(g, &iface);
-		emit(ev, GC_NEW_FLOW, iface, &s);
 		return;
 	case GC_MALFORMED:
 		gen_malformed(g, m, ev);
@@ -603,14 +596,16 @@ void gen_next(struct gen *g, const struct model *m, struct event *ev)
 	case GC_CLOCK:
 		if (gen_clock(g, m, ev))
 			return;
-		s = new_flow_spec(g, &iface);
-		emit(ev, GC_NEW_FLOW, iface, &s);
-		return;
+		break; /* no step lands clear of a timeout: a new flow */
 	case GC_SPOOF:
 		gen_spoof(g, m, ev);
 		return;
 	case GC_BAD_IP_CSUM:
 		gen_bad_ip_csum(g, m, ev);
 		return;
+	default:
+		break;
 	}
+	s = new_flow_spec(g, &iface);
+	emit(ev, GC_NEW_FLOW, iface, &s);
 }
