@@ -596,7 +596,7 @@ void model_tc(struct model *m, enum netif out_if, const __u8 *frame, size_t len,
 
 		memcpy(&fk.id, frame + p.l3 + 4, 2);
 		if (ms_frag_get(m, &fk, &to))
-			rewrite(o->frame, &p, K_FRAG, &to, true, CS_NONE, NULL);
+			rewrite(o->frame, &p, K_FRAG, &to, true, CS_NONE, &to); /* no quote */
 		return;
 	}
 	case K_ICMP:

@@ -135,14 +135,17 @@ static int dump(int fd, struct model_entry *out, int max)
 
 static const char *const if_names[IF_MAX] = { "lan0", "wan0", "dmz0" };
 
-static void tuple_str(char *buf, size_t len, const struct hp_session_key *k, const struct hp_tuple *x)
+static void tuple_str(char *buf, size_t len, const char *proto, const struct hp_tuple *t)
 {
-	const struct hp_tuple *t = k ? &k->tuple : x;
 	__u32 s = ntohl(t->saddr), d = ntohl(t->daddr);
 
-	snprintf(buf, len, "%s%u.%u.%u.%u:%u>%u.%u.%u.%u:%u", k ? (k->proto == 6 ? "tcp " : k->proto == 17 ? "udp " : "icmp ") : "",
-		 s >> 24, s >> 16 & 255, s >> 8 & 255, s & 255, ntohs(t->sport), d >> 24, d >> 16 & 255, d >> 8 & 255,
-		 d & 255, ntohs(t->dport));
+	snprintf(buf, len, "%s%u.%u.%u.%u:%u>%u.%u.%u.%u:%u", proto, s >> 24, s >> 16 & 255, s >> 8 & 255, s & 255,
+		 ntohs(t->sport), d >> 24, d >> 16 & 255, d >> 8 & 255, d & 255, ntohs(t->dport));
+}
+
+static void key_str(char *buf, size_t len, const struct hp_session_key *k)
+{
+	tuple_str(buf, len, k->proto == 6 ? "tcp " : k->proto == 17 ? "udp " : "icmp ", &k->tuple);
 }
 
 static bool same_entry(const struct hp_session *a, const struct hp_session *b, bool states)
@@ -178,13 +181,13 @@ static bool tables_agree(const char *name, const struct model *want, const struc
 				g = &gt[j].val;
 		if (!rule_ids && !sessions)
 			w.rule_id = g ? g->rule_id : 0;
-		tuple_str(a, sizeof(a), &wt[i].key, NULL);
+		key_str(a, sizeof(a), &wt[i].key);
 		if (!g) {
 			snprintf(why, why_len, "%s: the program has no entry %s", name, a);
 			return false;
 		}
 		if (!same_entry(&w, g, sessions)) {
-			tuple_str(b, sizeof(b), NULL, &g->xlat);
+			tuple_str(b, sizeof(b), "", &g->xlat);
 			snprintf(why, why_len, "%s %s: the program holds -> %s state %u flags 0x%x rule %u; model state %u flags 0x%x rule %u",
 				 name, a, b, g->state, g->flags, g->rule_id, w.state, w.flags, w.rule_id);
 			return false;
