@@ -97,8 +97,10 @@ USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/obj/%.o,$(USER_SRCS))
 ASAN_OBJS := $(patsubst user/%.c,$(BUILD)/asan/obj/%.o,$(USER_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
+# The model fuzzer reuses the unit harness, fixture and packet builder.
+FUZZ_SRCS := $(wildcard tests/fuzz/*.c) tests/unit/harness.c tests/unit/fixture.c tests/unit/pkt.c
 
-.PHONY: all test bench deps clean asan unit demo testbpf benchbin bpf
+.PHONY: all test bench deps clean asan unit fuzz demo testbpf benchbin bpf
 all: $(BUILD)/hairpin-xdp
 bpf: $(BPF_OBJ)
 
@@ -140,8 +142,14 @@ $(BUILD)/unit_tests: $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(SKEL) $(wildcard 
 	$(CC) $(HP_CPPFLAGS) $(CPPFLAGS) $(HP_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -Itests/unit \
 		$(UNIT_SRCS) -o $@ $(LDFLAGS) $(HP_LDLIBS) $(LDLIBS)
 
+# The reference-model fuzzer (tests/fuzz/, docs/fuzzing.md).
+$(BUILD)/fuzz_nat: $(FUZZ_SRCS) $(wildcard tests/fuzz/*.h tests/unit/*.h) $(SKEL) $(wildcard include/hairpin/*.h)
+	$(CC) $(HP_CPPFLAGS) $(CPPFLAGS) $(HP_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -Itests/unit -Itests/fuzz \
+		$(FUZZ_SRCS) -o $@ $(LDFLAGS) $(HP_LDLIBS) $(LDLIBS)
+
 asan: $(BUILD)/asan/hairpin-xdp
-unit: $(BUILD)/unit_tests
+unit: $(BUILD)/unit_tests $(BUILD)/fuzz_nat
+fuzz: $(BUILD)/fuzz_nat
 
 # Test-only BPF programs (tests/bpf/): a trivial XDP_PASS for the far end of
 # the router's veths, which must run NAPI to receive XDP_TX/REDIRECT frames.

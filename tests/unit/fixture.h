@@ -113,6 +113,9 @@ void fx_close(struct fx *fx);
 /* At exit: destroy the skeletons fx_open() loaded. */
 void fx_unload_all(void);
 
+/* The fixture's own rule @r (NULL outside RULE_NONE..RULE_MAX). */
+const struct rule_def *fx_rule_def(enum rule r);
+
 /*
  * Insert @r as `hairpin-xdp forward add` does: one hp_forwards entry per
  * external port, all with @rule_id and the whole ranges, int_port stepping

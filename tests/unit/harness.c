@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * The runner: registers every case, enters the private network namespace,
- * runs each case on a skeleton whose maps are emptied first (fx_open) and
- * prints one result line per case. Usage: unit_tests [SUBSTRING...] runs the cases whose name contains
- * one of the substrings (all without arguments).
+ * The runner: enters the private network namespace, runs each registered
+ * case on a skeleton whose maps are emptied first (fx_open) and prints one
+ * result line per case. harness_main(argc, argv) runs the cases whose name
+ * contains one of argv[1..] (all without arguments); main.c (unit_tests)
+ * and tests/fuzz/runner.c (fuzz_nat) register their cases and call it.
  *
  * Exit status: 0 whatever the cases did (tests/run counts the lines); 1 only
  * when the harness itself broke.
@@ -77,21 +78,12 @@ static bool selected(const char *name, int argc, char **argv)
 	return false;
 }
 
-int main(int argc, char **argv)
+int harness_main(int argc, char **argv)
 {
 	char why[256];
 	bool env_ok;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	register_golden_tests();
-	register_slow_tests();
-	register_session_tests();
-	register_icmp_tests();
-	register_hostile_tests();
-	register_rule_tests();
-	register_nexthop_tests();
-	register_frag_tests();
-
 	env_ok = env_setup(why, sizeof(why));
 	/*
 	 * Only not being root is a reason to skip; as root, a set-up that

@@ -40,6 +40,12 @@ void register_rule_tests(void);
 void register_nexthop_tests(void);
 void register_frag_tests(void);
 
+/*
+ * Enter the test namespace and run the registered cases whose name contains
+ * one of argv[1..] (every case without). Returns the exit status.
+ */
+int harness_main(int argc, char **argv);
+
 /* Record a failure (the first one counts) or a skip; false for chaining. */
 bool test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -281,6 +281,13 @@ static const struct script partial[] = {
 #define FIRST_FRAG .frag_off = IP_MF_FLAG, .payload = 12
 #define LATER_FRAG .frag_off = 4, .payload = 4, .csum = CSUM_ZERO
 
+/* A fragment of the hairpin flow as the stack sends it to the server. */
+#define TC_FRAG_STEP(frag, ...)                                              \
+	TC_STEP(IF_LAN,                                                      \
+		FROM_CLIENT(frag, .dmac = mac_server, .smac = mac_lan,      \
+			    .daddr = SERVER, .ttl = 63),                     \
+		__VA_ARGS__)
+
 static const struct script frags[] = {
 	{ .name = "frag_first_translated",
 	  .steps = { XDP_STEP(IF_WAN, FROM_INET(FIRST_FRAG), XDP_REDIRECT,
@@ -320,19 +327,25 @@ static const struct script frags[] = {
 			      .daddr = SERVER),
 		     XDP_STEP(IF_LAN, FROM_CLIENT(LATER_FRAG), XDP_PASS,
 			      .daddr = SERVER),
-		     TC_STEP(IF_LAN,
-			     FROM_CLIENT(FIRST_FRAG, .dmac = mac_server,
-					 .smac = mac_lan, .daddr = SERVER,
-					 .ttl = 63),
-			     SNAT_LAN),
-		     TC_STEP(IF_LAN,
-			     FROM_CLIENT(LATER_FRAG, .dmac = mac_server,
-					 .smac = mac_lan, .daddr = SERVER,
-					 .ttl = 63),
-			     .saddr = LAN_ROUTER) },
+		     TC_FRAG_STEP(FIRST_FRAG, SNAT_LAN),
+		     TC_FRAG_STEP(LATER_FRAG, .saddr = LAN_ROUTER) },
 	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_SLOW_PASS, 2),
 			CNT(SLOW_FORCED, 2), CNT(FRAG_TRANSLATED, 1),
 			CNT(TC_TRANSLATED, 2) },
+	  .n_sessions = 2, .n_egress = 1 },
+	/*
+	 * A datagram XDP passed whole and the stack fragmented (longer than
+	 * the egress MTU, DF clear): TC finishes its first fragment from
+	 * hp_egress, and the later ones must follow it (issue 10.8).
+	 */
+	{ .name = "frag_made_by_the_stack_tc",
+	  .opts = { .cfg_flags = HP_CF_NO_FAST_PATH },
+	  .steps = { XDP_STEP(IF_LAN, FROM_CLIENT(.frag_off = FRAG_NONE, .payload = 20),
+			      XDP_PASS, .daddr = SERVER),
+		     TC_FRAG_STEP(FIRST_FRAG, SNAT_LAN),
+		     TC_FRAG_STEP(LATER_FRAG, .saddr = LAN_ROUTER) },
+	  .counters = { CNT(SESSION_CREATED, 1), CNT(XDP_SLOW_PASS, 1),
+			CNT(SLOW_FORCED, 1), CNT(TC_TRANSLATED, 2) },
 	  .n_sessions = 2, .n_egress = 1 },
 };
 
