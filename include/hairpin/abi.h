@@ -385,7 +385,12 @@ _Static_assert(sizeof(struct hp_iface) == 24, "hp_iface layout");
  * Bumped when a map's key or value layout changes, so that a loader finds
  * out whether pinned maps are the ones it was built for.
  */
-#define HP_LAYOUT_VERSION 2 /* 2: hp_config evict_slots and nr_cpus, HP_SF_ASSURED, hp_evict */
+/*
+ * 2: hp_config evict_slots and nr_cpus, HP_SF_ASSURED, hp_evict.
+ * 3: new counters (hp_stats has more entries, some inserted among the drop
+ *    reasons), hp_iface.rp_filter, hp_egress entries carry their rule id.
+ */
+#define HP_LAYOUT_VERSION 3
 
 enum hp_meta_flags {
 	/*
