@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
+#include <net/if.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "apply.h"
 #include "conf.h"
 #include "daemon.h"
+#include "iface.h"
 #include "log.h"
 #include "maps.h"
 #include "metrics.h"
@@ -66,21 +68,24 @@ static bool loaded(void)
 /* ---- hooks ---- */
 
 /*
- * A route changed: the route-MTU mirror follows it (user/routes.c), and a
- * change there bumps the next-hop generation, so that no cached next hop
- * answers from before it.
+ * A route changed: the route-MTU mirror follows it (user/routes.c), and the
+ * next-hop generation is bumped, so that no cached next hop answers from
+ * before it (hp_routes_sync() bumps it itself when the mirror changed).
  */
 void daemon_routes_changed(void)
 {
-	struct routes_sync_result r;
+	struct routes_sync_result r = { .bumped = false };
 
 	if (!loaded())
 		return;
 	if (hp_routes_sync(&r))
 		pr_warn("could not follow the routes' MTUs");
 	else
-		pr_debug("routes changed: %u mirrored prefixes, %u written, %u deleted%s", r.mirrored,
-			 r.written, r.deleted, r.bumped ? ", next hops asked again" : "");
+		pr_debug("routes changed: %u mirrored prefixes, %u written, %u deleted", r.mirrored,
+			 r.written, r.deleted);
+	/* Any route change: the next hops cached before it are asked again. */
+	if (!r.bumped && hp_nexthop_bump())
+		pr_warn("could not bump the next-hop generation");
 }
 
 /* A neighbour changed (or a link): every cached next hop is asked again. */
@@ -148,6 +153,43 @@ static int apply_file(const char *path)
 	return err;
 }
 
+/*
+ * A link came (back): an interface the file attaches, deleted and made
+ * again (a PPPoE session's ppp0, a VLAN or veth re-created), has lost its
+ * programs with its old device. Once every interface the file names exists,
+ * and one of them is not attached under its present ifindex, the file is
+ * applied again, which attaches it (and changes nothing else).
+ */
+static int reattach_links(const char *path)
+{
+	struct hp_maps m = HP_MAPS_INIT;
+	bool missing = false, absent = false;
+	struct conf c;
+
+	if (!loaded() || conf_read(path, &c))
+		return 0;
+	if (maps_open(&m)) {
+		conf_free(&c);
+		return -1;
+	}
+	for (size_t i = 0; i < c.n_ifaces; i++) {
+		__u32 ifindex = if_nametoindex(c.ifaces[i].name);
+		struct hp_iface rec;
+
+		if (!ifindex)
+			absent = true;
+		else if (iface_record_get(&m, ifindex, &rec) || strcmp(rec.name, c.ifaces[i].name) ||
+			 (rec.flags & HP_IFF_PENDING))
+			missing = true;
+	}
+	maps_close(&m);
+	conf_free(&c);
+	if (absent || !missing)
+		return 0;
+	pr_info("an interface of %s came back: applying it again", path);
+	return apply_file(path);
+}
+
 /* An address or link changed: the forwards by interface and the hairpin sources follow. */
 static int follow_addresses(void)
 {
@@ -186,6 +228,8 @@ static void act(struct daemon *d)
 		daemon_routes_changed();
 	if (todo & (NL_NEIGH | NL_LINKS | NL_OVERRUN))
 		daemon_neighbours_changed();
+	if ((todo & (NL_LINKS | NL_OVERRUN)) && reattach_links(d->o->config))
+		pr_warn("could not attach an interface that came back; SIGHUP tries again");
 	if (todo & (NL_LINKS | NL_OVERRUN))
 		daemon_links_changed();
 	log_error_clear();

@@ -196,21 +196,30 @@ in_ns ip addr del 192.168.0.1/24 dev lan0
 in_ns ip addr add 192.168.0.254/24 dev lan0
 check "the hairpin source follows lan0's address" waited 10 eval '[ "$(iface_addr lan0)" = 192.168.0.254 ]'
 
-# A route change expires the next-hop cache (a slot written with a far expiry).
-# One value: bpftool writes it on every CPU.
-nh_value() { hexb "(socket.inet_aton('192.168.0.3') + socket.inet_aton('192.168.0.2') + struct.pack('=II6s6sHBBQ', 2, 2, b'\\1'*6, b'\\2'*6, 1500, 1, 0, $1))"; }
-nh_expiry() {
-	bpftool -j map lookup pinned "$PIN/maps/hp_nexthops" key 7 0 0 0 | python3 -c '
+# A route change bumps the next-hop generation (hp_nexthop_gen): every next
+# hop cached before it is asked of the fib again.
+nh_gen() {
+	bpftool -j map lookup pinned "$PIN/maps/hp_nexthop_gen" key 0 0 0 0 | python3 -c '
 import json, sys
 e = json.load(sys.stdin)
-print(max(v["value"]["expires_ns"] for v in e.get("formatted", e)["values"]))'
+print(e.get("formatted", e)["value"]["bump_ns"])'
 }
-# shellcheck disable=SC2046
-bpftool map update pinned "$PIN/maps/hp_nexthops" key 7 0 0 0 value $(nh_value $((1 << 62)))
+gen_before=$(nh_gen)
 sleep 0.3
-check "negative control: without a route change the cached next hop stays" eval '[ "$(nh_expiry)" = $((1 << 62)) ]'
+check "negative control: without a route change the next-hop generation stays" eval '[ "$(nh_gen)" = "$gen_before" ]'
 in_ns ip route add 198.51.100.0/24 via 203.0.113.1 dev wan0 >&2
-check "a route change expires the cached next hops" waited 10 eval '[ "$(nh_expiry)" = 0 ]'
+check "a route change bumps the next-hop generation" waited 10 eval '[ "$(nh_gen)" -gt "$gen_before" ]'
+gen_before=$(nh_gen)
+in_ns ip neigh replace 203.0.113.1 lladdr 02:00:00:00:00:01 dev wan0 >&2
+check "a neighbour change bumps it too" waited 10 eval '[ "$(nh_gen)" -gt "$gen_before" ]'
+
+# An interface the file attaches, deleted and made again (a PPPoE
+# reconnect's ppp0): the daemon attaches the new device.
+in_ns ip link del wan0 >&2
+check "wan0 deleted: gone" eval '! in_ns ip link show dev wan0 >/dev/null 2>&1'
+veth_pair wan0 wan0p 203.0.113.7/24
+check "wan0 made again: the daemon attaches it" waited 50 eval 'has_xdp wan0 && has_filter wan0'
+check "... and its forward by name is back" waited 30 eval 'grep -q "^tcp 203.0.113.7:80 " <<<"$(fwd_entries)"'
 
 # ---- SIGHUP ----
 B=$(conf b.conf <<'EOF'
@@ -256,6 +265,11 @@ in_ns ip addr add 192.168.0.1/24 dev lan0
 sleep 1
 check "negative control: without the daemon the hairpin source does not follow" \
 	eval '[ "$(iface_addr lan0)" = 192.168.0.254 ]'
+in_ns ip link del wan0 >&2
+veth_pair wan0 wan0p 203.0.113.10/24
+sleep 1.5
+check "negative control: without the daemon a wan0 made again stays without programs" \
+	eval '! has_xdp wan0 && ! has_filter wan0'
 # A daemon started again catches up at once (its first apply reconciles).
 printf 'attach lan0 wan0\nforward tcp wan0:80 192.168.0.2:80\n' >"$A"
 start_daemon --config "$A"
