@@ -14,25 +14,14 @@
 #include "wire.h"
 
 const char *const gen_class_name[GC_MAX] = {
-#define GEN_CLASS_NAME(e, name, pend, desc) name,
+#define GEN_CLASS_NAME(e, name, desc) name,
 	GEN_CLASSES(GEN_CLASS_NAME)
 #undef GEN_CLASS_NAME
 };
 
-const unsigned gen_class_pending[GC_MAX] = {
-#define GEN_CLASS_PEND(e, name, pend, desc) pend,
-	GEN_CLASSES(GEN_CLASS_PEND)
-#undef GEN_CLASS_PEND
-};
-
 unsigned gen_default_classes(void)
 {
-	unsigned c = 0;
-
-	for (int i = 0; i < GC_MAX; i++)
-		if (!gen_class_pending[i])
-			c |= 1u << i;
-	return c;
+	return (1u << GC_MAX) - 1;
 }
 
 /* splitmix64: small, fast, and every seed is a good one. */
@@ -541,7 +530,7 @@ static void note_sessions(struct gen *g, const struct model *m)
 static const unsigned class_weight[GC_MAX] = {
 	[GC_NEW_FLOW] = 20, [GC_FLOW] = 30, [GC_MALFORMED] = 10, [GC_OPTIONS_TTL] = 5, [GC_CSUM] = 8,
 	[GC_FRAG] = 6, [GC_ICMP] = 12, [GC_CLOCK] = 3, [GC_BAD_IP_CSUM] = 5, [GC_ICMP_OUTER] = 5,
-	[GC_FRAG_OVERLAP] = 4, [GC_SPOOF] = 5, [GC_EGRESS_RULE] = 0,
+	[GC_FRAG_OVERLAP] = 4, [GC_SPOOF] = 5,
 };
 
 void gen_next(struct gen *g, const struct model *m, struct event *ev)
