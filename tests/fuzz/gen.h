@@ -51,7 +51,8 @@ struct event {
 	__u64 advance_ns;
 };
 
-#define GEN_QUEUE 8
+#define GEN_MAX_FRAGS 10 /* pieces of one datagram: 5 separate runs and more (frag.h HP_FRAG_RUNS) */
+#define GEN_QUEUE 12
 
 struct gen {
 	__u64 rng;
