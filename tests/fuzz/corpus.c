@@ -18,7 +18,7 @@ void corpus_write(FILE *f, const struct sequence *s, const char *comment)
 		fprintf(f, "# %.*s\n", len, c);
 		c += len + (nl ? 1 : 0);
 	}
-	fprintf(f, "preset %d\npending 0x%x\n", s->preset, s->pending);
+	fprintf(f, "preset %d\n", s->preset);
 	for (int i = 0; i < s->n; i++) {
 		const struct event *e = &s->ev[i];
 
@@ -69,7 +69,7 @@ bool corpus_read(const char *path, struct sequence *s, char *why, size_t why_len
 		lineno++;
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
-		if (sscanf(line, "preset %d", &s->preset) == 1 || sscanf(line, "pending %x", &s->pending) == 1)
+		if (sscanf(line, "preset %d", &s->preset) == 1)
 			continue;
 		if (s->n == CORPUS_MAX_EVENTS) {
 			snprintf(why, why_len, "%s: more than %d events", path, CORPUS_MAX_EVENTS);

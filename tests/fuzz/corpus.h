@@ -5,7 +5,6 @@
  *
  *	# what was found (comment lines)
  *	preset 0          the fixture options (runner.c presets[])
- *	pending 0x0       model corrections the case needs (enum model_pending)
  *	xdp lan0 02000000...   a frame arriving at XDP on a port, in hex
  *	advance 31000000000    the clock moves on, in ns
  */
@@ -20,7 +19,6 @@
 
 struct sequence {
 	int preset;
-	unsigned pending;
 	int n;
 	struct event ev[CORPUS_MAX_EVENTS];
 };

@@ -14,25 +14,14 @@
 #include "wire.h"
 
 const char *const gen_class_name[GC_MAX] = {
-#define GEN_CLASS_NAME(e, name, pend, desc) name,
+#define GEN_CLASS_NAME(e, name, desc) name,
 	GEN_CLASSES(GEN_CLASS_NAME)
 #undef GEN_CLASS_NAME
 };
 
-const unsigned gen_class_pending[GC_MAX] = {
-#define GEN_CLASS_PEND(e, name, pend, desc) pend,
-	GEN_CLASSES(GEN_CLASS_PEND)
-#undef GEN_CLASS_PEND
-};
-
 unsigned gen_default_classes(void)
 {
-	unsigned c = 0;
-
-	for (int i = 0; i < GC_MAX; i++)
-		if (!gen_class_pending[i])
-			c |= 1u << i;
-	return c;
+	return (1u << GC_MAX) - 1;
 }
 
 /* splitmix64: small, fast, and every seed is a good one. */
@@ -324,22 +313,29 @@ static void gen_csum(struct gen *g, const struct model *m, struct event *ev)
 		ev->frame[ev->len - 1] ^= 0x10;
 }
 
-/* Split a whole datagram into fragments at 8-byte units, first one first. */
-static int fragment(struct gen *g, const struct event *whole, struct event *out, int max, bool overlap)
+/*
+ * Split a whole datagram into up to @max fragments at 8-byte units, first
+ * one first; @small: pieces of 8 bytes after the first (many holes when
+ * they come out of order).
+ */
+static int fragment(struct gen *g, const struct event *whole, struct event *out, int max, bool overlap, bool small)
 {
 	const __u8 *f = whole->frame;
 	size_t hl = (size_t)(f[ETH_LEN] & 0xf) * 4, l4 = ETH_LEN + hl;
 	size_t body = whole->len - l4, min_first = f[ETH_LEN + 9] == IPPROTO_TCP ? 24 : 8;
-	size_t cut[6], n = 0, at = 0;
+	size_t cut[GEN_MAX_FRAGS + 1], n = 0, at = 0;
 
-	if (body < min_first + 8)
+	if (body < min_first + 8 || max > GEN_MAX_FRAGS)
 		return 0;
-	while (at < body && (int)n < max && n < 5) {
+	while (at < body && (int)n < max) {
 		size_t left = body - at, piece;
 
-		piece = n == 0 ? min_first + 8 * rnd(g, (unsigned)((left - min_first) / 8 + 1)) :
-				 8 * (1 + rnd(g, (unsigned)(left / 8 + 1)));
-		if (piece >= left || n == 4 || (int)n == max - 1)
+		if (small)
+			piece = n == 0 ? min_first : 8;
+		else
+			piece = n == 0 ? min_first + 8 * rnd(g, (unsigned)((left - min_first) / 8 + 1)) :
+					 8 * (1 + rnd(g, (unsigned)(left / 8 + 1)));
+		if (piece >= left || (int)n == max - 1)
 			piece = left;
 		cut[n++] = at;
 		at += piece;
@@ -356,14 +352,16 @@ static int fragment(struct gen *g, const struct event *whole, struct event *out,
 			off = back > off ? 0 : off - back;
 			len = cut[i + 1] - off;
 		}
+		if (overlap && off > 0 && i + 1 < n && chance(g, 10))
+			len = 1 + rnd(g, 7); /* more to follow, under 8 bytes: empty to Linux */
 		*e = *whole;
 		memcpy(e->frame + l4, f + l4 + off, len);
-		e->len = (__u16)(l4 + len);
 		fo = (__u16)(off / 8) | (i + 1 < n ? IP_MF_FLAG : 0);
 		put16(e->frame + ETH_LEN + 6, fo);
 		put16(e->frame + ETH_LEN + 2, (__u16)(hl + len));
 		if (overlap && off > 0 && chance(g, 50)) /* different bytes there */
 			e->frame[l4] ^= 0x5a;
+		e->len = (__u16)(l4 + len);
 		fix_ip_csum(e->frame, e->len, ETH_LEN);
 	}
 	return (int)n;
@@ -371,7 +369,8 @@ static int fragment(struct gen *g, const struct event *whole, struct event *out,
 
 static void gen_frag(struct gen *g, const struct model *m, struct event *ev, enum gen_class c)
 {
-	struct event whole, parts[5], tmp;
+	struct event whole, parts[GEN_MAX_FRAGS], tmp;
+	bool small = c == GC_FRAG_OVERLAP && chance(g, 25);
 	struct pkt_spec s;
 	enum netif iface;
 	int n;
@@ -384,7 +383,7 @@ static void gen_frag(struct gen *g, const struct model *m, struct event *ev, enu
 		s.proto = IPPROTO_UDP;
 	s.ip_id = (__u16)(chance(g, 60) ? 0x1234 : rnd(g, 65536));
 	emit(&whole, c, iface, &s);
-	n = fragment(g, &whole, parts, 5, c == GC_FRAG_OVERLAP);
+	n = fragment(g, &whole, parts, small ? GEN_MAX_FRAGS : 5, c == GC_FRAG_OVERLAP && !small, small);
 	if (n < 2) {
 		*ev = whole;
 		return;
@@ -541,7 +540,7 @@ static void note_sessions(struct gen *g, const struct model *m)
 static const unsigned class_weight[GC_MAX] = {
 	[GC_NEW_FLOW] = 20, [GC_FLOW] = 30, [GC_MALFORMED] = 10, [GC_OPTIONS_TTL] = 5, [GC_CSUM] = 8,
 	[GC_FRAG] = 6, [GC_ICMP] = 12, [GC_CLOCK] = 3, [GC_BAD_IP_CSUM] = 5, [GC_ICMP_OUTER] = 5,
-	[GC_FRAG_OVERLAP] = 4, [GC_SPOOF] = 5, [GC_EGRESS_RULE] = 0,
+	[GC_FRAG_OVERLAP] = 4, [GC_SPOOF] = 5,
 };
 
 void gen_next(struct gen *g, const struct model *m, struct event *ev)

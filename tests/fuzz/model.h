@@ -11,10 +11,6 @@
  * rules, and the hp_config it writes. Time is virtual: model_advance()
  * moves the model's clock, and the runner ages the maps' time stamps by the
  * same amount.
- *
- * Behaviour that main does not have yet (fixes under way for issue 10) is
- * switched by enum model_pending, so that the runner can hold the model to
- * today's code where the fix has not landed, and to the spec once it has.
  */
 #ifndef HP_FUZZ_MODEL_H
 #define HP_FUZZ_MODEL_H
@@ -26,15 +22,6 @@
 #include "hairpin/abi.h"
 #include "fixture.h"
 
-/* Issue 10's corrections the model applies only when asked. */
-enum model_pending {
-	PEND_IP_CSUM = 1 << 0,	   /* 1: bad IPv4 header checksums dropped */
-	PEND_ICMP_OUTER = 1 << 1,  /* 2: errors whose outer daddr is not the session's, passed */
-	PEND_FRAG_OVERLAP = 1 << 2, /* 3: later fragments over the transport header dropped */
-	PEND_RP_FILTER = 1 << 3,   /* 4: reverse-path check per rp_filter */
-	PEND_EGRESS_RULE = 1 << 4, /* 6: hp_egress hand-offs carry the rule id */
-};
-
 #define MODEL_MAX_ENTRIES 256
 #define MODEL_MAX_FRAGS 512
 
@@ -43,9 +30,23 @@ struct model_entry {
 	struct hp_session val; /* last_seen_ns on the model's clock */
 };
 
+/*
+ * What of a translated datagram went through ingress: the byte ranges of
+ * its payload, in order, merged where they touch (Linux's reassembly queue,
+ * as far as the programs track it: at most HP_FRAG_RUNS pieces).
+ */
+struct model_seen {
+	bool on, dead, last;
+	__u32 total, first_end;
+	__u8 l4_hlen;
+	int n;
+	__u32 start[HP_FRAG_RUNS], end[HP_FRAG_RUNS];
+};
+
 struct model_frag {
 	struct hp_frag_key key;
 	struct hp_frag val;
+	struct model_seen seen; /* HP_FRAG_INGRESS entries only */
 };
 
 struct model_cfg {
@@ -53,8 +54,8 @@ struct model_cfg {
 	__u32 session_entries;	  /* hp_sessions max_entries */
 	__u32 egress_entries;	  /* hp_egress max_entries */
 	int cpu;		  /* the CPU every run is on */
-	int rp_filter[IF_MAX];	  /* 0 off, 1 strict, 2 loose, per port */
-	unsigned pending;	  /* enum model_pending */
+	int rp_filter[IF_MAX];	  /* the stack's: 0 off, 1 strict, 2 loose, per port */
+	int xdp_rp_filter[IF_MAX]; /* hp_ifaces' (enum hp_rp_filter), 0 where unattached */
 };
 
 struct model {

@@ -415,17 +415,48 @@ void ms_frag_put(struct model *m, const struct hp_frag_key *k, __be32 saddr, __b
 		m->frags[i].key = *k;
 	}
 	m->frags[i].val = (struct hp_frag){ saddr, daddr, m->now };
+	memset(&m->frags[i].seen, 0, sizeof(m->frags[i].seen));
+}
+
+static bool frag_live(const struct model *m, int i)
+{
+	return i >= 0 && !(m->now > m->frags[i].val.first_seen_ns &&
+			   m->now - m->frags[i].val.first_seen_ns > HP_FRAG_TIMEOUT_SEC * NS_PER_SEC);
 }
 
 bool ms_frag_get(const struct model *m, const struct hp_frag_key *k, struct hp_tuple *xlat)
 {
 	int i = frag_find(m, k);
 
-	if (i < 0 || (m->now > m->frags[i].val.first_seen_ns &&
-		      m->now - m->frags[i].val.first_seen_ns > HP_FRAG_TIMEOUT_SEC * NS_PER_SEC))
+	if (!frag_live(m, i))
 		return false;
 	memset(xlat, 0, sizeof(*xlat));
 	xlat->saddr = m->frags[i].val.saddr;
 	xlat->daddr = m->frags[i].val.daddr;
 	return true;
+}
+
+struct model_seen *ms_frag_seen(struct model *m, const struct hp_frag_key *k)
+{
+	int i = frag_find(m, k);
+
+	return frag_live(m, i) && m->frags[i].seen.on ? &m->frags[i].seen : NULL;
+}
+
+struct model_seen *ms_frag_seen_new(struct model *m, const struct hp_frag_key *k)
+{
+	int i = frag_find(m, k);
+
+	if (i < 0)
+		return NULL;
+	m->frags[i].seen.on = true;
+	return &m->frags[i].seen;
+}
+
+void ms_frag_forget(struct model *m, const struct hp_frag_key *k)
+{
+	int i = frag_find(m, k);
+
+	if (i >= 0)
+		m->frags[i] = m->frags[--m->n_frags];
 }

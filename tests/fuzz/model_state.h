@@ -44,6 +44,11 @@ const struct hp_session *ms_egress_get(const struct model *m, const struct hp_se
 
 void ms_frag_put(struct model *m, const struct hp_frag_key *k, __be32 saddr, __be32 daddr);
 bool ms_frag_get(const struct model *m, const struct hp_frag_key *k, struct hp_tuple *xlat);
+/* The ingress record of a live entry, or NULL. */
+struct model_seen *ms_frag_seen(struct model *m, const struct hp_frag_key *k);
+/* Start the ingress record of the entry just put. */
+struct model_seen *ms_frag_seen_new(struct model *m, const struct hp_frag_key *k);
+void ms_frag_forget(struct model *m, const struct hp_frag_key *k);
 
 void tuple_reverse(struct hp_tuple *out, const struct hp_tuple *t);
 bool tuple_eq(const struct hp_tuple *a, const struct hp_tuple *b);

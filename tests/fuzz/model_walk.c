@@ -2,8 +2,8 @@
 /*
  * The model's packet walks: what xdp_ingress and tc_egress must do to one
  * frame, written from docs/design.md ("Packet walk", "IPv4 fragments",
- * "ICMP errors", "Checksums") and issue 10's corrections (model.h,
- * enum model_pending). Frames are handled as bytes; checksums are updated
+ * "ICMP errors", "Checksums", "Hostile input") and issue 10's
+ * corrections. Frames are handled as bytes; checksums are updated
  * by RFC 1624 as decision 5 of DESIGN.md wants, so that an error in a
  * sender's checksum stays an error.
  */
@@ -16,7 +16,7 @@
 #include "model_state.h"
 #include "wire.h"
 
-bool model_rp_ok(const struct model_cfg *cfg, enum netif in_if, __u32 saddr);
+bool model_xdp_rp_ok(const struct model_cfg *cfg, enum netif in_if, __u32 saddr);
 
 #define F_SYN 0x02
 #define F_RST 0x04
@@ -132,7 +132,13 @@ static enum kind parse(const __u8 *f, size_t len, bool whole, struct parsed *p)
 		p->tcp_flags = l4[13];
 		p->csum_off = p->l4 + 16;
 	} else if (p->proto == IPPROTO_UDP) {
+		__u16 ulen;
+
 		if (p->l4 + 8 > len || p->l4_len < 8)
+			return K_PASS;
+		/* conntrack's udp_error(): the header at least, within the payload but for a first fragment */
+		ulen = get16(l4 + 4);
+		if (ulen < 8 || (!p->first_frag && ulen > p->l4_len))
 			return K_PASS;
 		p->csum_off = p->l4 + 6;
 	} else if (p->proto == IPPROTO_ICMP) {
@@ -291,11 +297,6 @@ static bool fast_path(const struct model *m, enum netif in_if, const __u8 *f, co
 	return r->dev == IF_LAN || r->dev == IF_WAN; /* the attached ports */
 }
 
-static __u16 egress_rule(const struct model *m, __u16 rule_id)
-{
-	return m->cfg.pending & PEND_EGRESS_RULE ? rule_id : 0;
-}
-
 static void forward(struct model *m, enum netif in_if, const struct parsed *p, const struct fwd *w,
 		    struct model_out *o)
 {
@@ -348,7 +349,7 @@ static void forward(struct model *m, enum netif in_if, const struct parsed *p, c
 				ek.tuple.sport = w->quote_to.sport;
 				ek.tuple.dport = w->quote_to.dport;
 			}
-			ok = ms_egress_put(m, &ek, &w->xlat, egress_rule(m, w->rule_id));
+			ok = ms_egress_put(m, &ek, &w->xlat, w->rule_id);
 		}
 		if (!ok) {
 			o->verdict = XDP_DROP;
@@ -371,9 +372,9 @@ static bool refused(const struct model *m, enum netif in_if, const __u8 *f, cons
 	const __u8 *ip = f + p->l3;
 	size_t hl = (size_t)(ip[0] & 0xf) * 4;
 
-	if ((m->cfg.pending & PEND_IP_CSUM) && fold(sum16(0, ip, hl)) != 0xffff)
+	if (fold(sum16(0, ip, hl)) != 0xffff)
 		return true;
-	return (m->cfg.pending & PEND_RP_FILTER) && !model_rp_ok(&m->cfg, in_if, get32(ip + 12));
+	return !model_xdp_rp_ok(&m->cfg, in_if, get32(ip + 12));
 }
 
 static bool would_create(const struct model *m, enum netif in_if, const struct parsed *p)
@@ -398,7 +399,122 @@ static bool hairpins(enum netif in_if, const struct model_rule *rule)
 	return false;
 }
 
-static void walk_l4(struct model *m, enum netif in_if, const struct parsed *p, struct model_out *o)
+/* ---- fragments (design.md "IPv4 fragments": Linux's reassembly rules) ---- */
+
+static void frag_key(struct hp_frag_key *fk, const __u8 *ip, const struct parsed *p)
+{
+	memset(fk, 0, sizeof(*fk));
+	memcpy(&fk->saddr, ip + 12, 4);
+	memcpy(&fk->daddr, ip + 16, 4);
+	memcpy(&fk->id, ip + 4, 2);
+	fk->proto = p->proto;
+	fk->stage = HP_FRAG_INGRESS;
+}
+
+/* The payload bytes a fragment holds (RFC 791); one with more to follow ends on 8 bytes. */
+static void frag_range(const __u8 *ip, const struct parsed *p, __u32 *start, __u32 *end)
+{
+	*start = (get16(ip + 6) & IP_OFFSET) * 8u;
+	*end = *start + p->l4_len;
+	if (get16(ip + 6) & IP_MF)
+		*end &= ~7u;
+}
+
+/* Add [start, end) to the ranges it overlaps none of; false past HP_FRAG_RUNS pieces. */
+static bool frag_add(struct model_seen *s, __u32 start, __u32 end)
+{
+	__u32 a[HP_FRAG_RUNS + 1], b[HP_FRAG_RUNS + 1];
+	int n = 0, at = 0;
+
+	while (at < s->n && s->start[at] < start)
+		at++;
+	for (int i = 0; i <= s->n; i++) {
+		__u32 x = i == at ? start : s->start[i - (i > at)], y = i == at ? end : s->end[i - (i > at)];
+
+		if (n && b[n - 1] == x) {
+			b[n - 1] = y; /* touching: one piece */
+		} else {
+			a[n] = x;
+			b[n++] = y;
+		}
+	}
+	if (n > HP_FRAG_RUNS)
+		return false;
+	memcpy(s->start, a, sizeof(s->start));
+	memcpy(s->end, b, sizeof(s->end));
+	s->n = n;
+	return true;
+}
+
+/* May a later fragment of a tracked datagram go through? Records it if so. */
+static bool frag_admit(struct model_seen *s, const __u8 *ip, const struct parsed *p)
+{
+	bool more = get16(ip + 6) & IP_MF;
+	__u32 start, end, top = 0;
+
+	if (s->dead)
+		return false; /* drop_frag_discarded */
+	frag_range(ip, p, &start, &end);
+	if (start < s->l4_hlen || end <= start || end > HP_FRAG_MAX_END)
+		goto discard; /* header; empty or too long */
+	for (int i = 0; i < s->n; i++)
+		top = s->end[i] > top ? s->end[i] : top;
+	if (!more) {
+		if (end < top || (s->last && end != s->total))
+			goto discard;
+		s->last = true;
+		s->total = end;
+	} else if (s->last && end > s->total) {
+		goto discard;
+	}
+	for (int i = 0; i < s->n; i++)
+		if (start >= s->start[i] && end <= s->end[i])
+			return false; /* drop_frag_duplicate */
+	for (int i = 0; i < s->n; i++)
+		if (start < s->end[i] && end > s->start[i])
+			goto discard; /* overlap */
+	if (frag_add(s, start, end))
+		return true;
+discard:
+	s->dead = true;
+	return false;
+}
+
+/* A first fragment, before its session: may it start (or restart) its datagram? */
+static bool frag_first_ok(struct model *m, const struct hp_frag_key *fk, const __u8 *ip, const struct parsed *p)
+{
+	struct model_seen *s = ms_frag_seen(m, fk);
+	__u32 start, end;
+
+	if (!s || (!s->dead && s->last && s->n == 1 && s->end[0] == s->total))
+		return true; /* none in flight, or complete: the IP id's next datagram */
+	if (s->dead)
+		return false;
+	frag_range(ip, p, &start, &end);
+	if (end != s->first_end)
+		s->dead = true; /* a different first fragment: over the header */
+	return false;
+}
+
+static void frag_remember(struct model *m, const struct hp_frag_key *fk, const __u8 *ip, const struct parsed *p,
+			  const struct hp_tuple *xlat)
+{
+	struct model_seen *s;
+	__u32 start, end;
+
+	ms_frag_put(m, fk, xlat->saddr, xlat->daddr);
+	s = ms_frag_seen_new(m, fk);
+	if (!s)
+		return;
+	frag_range(ip, p, &start, &end);
+	s->n = 1;
+	s->start[0] = 0;
+	s->end[0] = s->first_end = end;
+	s->l4_hlen = p->proto == IPPROTO_TCP ? (__u8)((ip[(ip[0] & 0xf) * 4 + 12] >> 4) * 4) : 8;
+}
+
+/* The session walk; true when the packet was translated. */
+static bool walk_session(struct model *m, enum netif in_if, const struct parsed *p, struct model_out *o)
 {
 	struct hp_session_key k = p->key;
 	struct track_in t = { p->proto, p->tcp_flags };
@@ -408,63 +524,84 @@ static void walk_l4(struct model *m, enum netif in_if, const struct parsed *p, s
 	bool live = s && !ms_dead(m, &k, s);
 	__be32 snat = 0;
 
-	if ((live || (!(s && (s->flags & HP_SF_REPLY)) && would_create(m, in_if, p))) &&
-	    refused(m, in_if, o->frame, p)) {
-		o->verdict = XDP_DROP;
-		return;
-	}
 	if (!live) {
 		if (s) {
 			bool reply = s->flags & HP_SF_REPLY;
 
 			ms_remove(m, &k);
 			if (reply)
-				return; /* a reply to a dead session: passed */
+				return false; /* a reply to a dead session: passed */
 		}
 		rule = ms_rule(p->proto, ntohl(k.tuple.daddr), ntohs(k.tuple.dport));
 		if (!rule || !would_create(m, in_if, p))
-			return;
+			return false;
+		if (refused(m, in_if, o->frame, p)) {
+			o->verdict = XDP_DROP;
+			return false;
+		}
 		if (rule->hairpin != HP_HAIRPIN_OFF && hairpins(in_if, rule))
 			snat = rule->hairpin == HP_HAIRPIN_EXTERNAL ? k.tuple.daddr : htonl(model_if_addr(in_if));
 		if (ms_create(m, &k, rule, snat, t, &fresh)) {
 			o->verdict = XDP_DROP;
-			return;
+			return false;
 		}
 		s = &fresh;
 	} else {
+		if (refused(m, in_if, o->frame, p)) {
+			o->verdict = XDP_DROP;
+			return false;
+		}
 		ms_track(m, &k, s, t);
 	}
 	w.xlat = s->xlat;
 	w.rule_id = s->rule_id;
 	if (p->first_frag) {
-		struct hp_frag_key fk = { .saddr = k.tuple.saddr, .daddr = k.tuple.daddr, .proto = p->proto,
-					  .stage = HP_FRAG_INGRESS };
+		struct hp_frag_key fk;
 
-		memcpy(&fk.id, o->frame + p->l3 + 4, 2);
-		ms_frag_put(m, &fk, w.xlat.saddr, w.xlat.daddr);
+		frag_key(&fk, o->frame + p->l3, p);
+		frag_remember(m, &fk, o->frame + p->l3, p, &w.xlat);
 	}
 	w.cs = classify(o->frame, p);
 	forward(m, in_if, p, &w, o);
+	return true;
+}
+
+static void walk_l4(struct model *m, enum netif in_if, const struct parsed *p, struct model_out *o)
+{
+	struct hp_frag_key fk;
+
+	if (!p->first_frag) {
+		walk_session(m, in_if, p, o);
+		return;
+	}
+	frag_key(&fk, o->frame + p->l3, p);
+	if (!frag_first_ok(m, &fk, o->frame + p->l3, p)) {
+		o->verdict = XDP_DROP;
+		return;
+	}
+	/* passed untranslated: an older datagram's entry on its IP id must not translate its fragments */
+	if (!walk_session(m, in_if, p, o) && o->verdict == XDP_PASS)
+		ms_frag_forget(m, &fk);
 }
 
 static void walk_frag(struct model *m, enum netif in_if, const struct parsed *p, struct model_out *o)
 {
 	const __u8 *ip = o->frame + p->l3;
-	struct hp_frag_key fk = { .saddr = p->key.tuple.saddr, .daddr = p->key.tuple.daddr, .proto = p->proto,
-				  .stage = HP_FRAG_INGRESS };
+	struct hp_frag_key fk;
 	struct fwd w = { .kind = K_FRAG, .cs = CS_NONE };
-	unsigned off8 = (get16(ip + 6) & IP_OFFSET) * 8u;
+	struct model_seen *seen;
 
-	memcpy(&fk.id, ip + 4, 2);
+	frag_key(&fk, ip, p);
 	if (!ms_frag_get(m, &fk, &w.xlat))
 		return; /* no first fragment seen: passed untouched */
-	/* Issue 10 (3): a later fragment over the transport header (RFC 1858) */
-	if ((m->cfg.pending & PEND_FRAG_OVERLAP) &&
-	    off8 < (p->proto == IPPROTO_TCP ? 20u : p->proto == IPPROTO_UDP ? 8u : 0u)) {
+	if (refused(m, in_if, o->frame, p)) {
 		o->verdict = XDP_DROP;
 		return;
 	}
-	if (refused(m, in_if, o->frame, p)) {
+	seen = ms_frag_seen(m, &fk);
+	if (!seen)
+		return;
+	if (!frag_admit(seen, ip, p)) {
 		o->verdict = XDP_DROP;
 		return;
 	}
@@ -504,7 +641,7 @@ static void walk_icmp(struct model *m, enum netif in_if, const struct parsed *p,
 	if (!h || ms_dead(m, &k, h))
 		return;
 	/* Issue 10 (2): addressed to what the session shows that side, as conntrack wants */
-	if ((m->cfg.pending & PEND_ICMP_OUTER) && memcmp(o->frame + p->l3 + 16, &k.tuple.daddr, 4))
+	if (memcmp(o->frame + p->l3 + 16, &k.tuple.daddr, 4))
 		return;
 	if (refused(m, in_if, o->frame, p) || !icmp_csum_ok(o->frame, p)) {
 		o->verdict = XDP_DROP;
@@ -630,7 +767,8 @@ void model_tc(struct model *m, enum netif out_if, const __u8 *frame, size_t len,
 		tuple_reverse(&k.tuple, &e->xlat);
 		h = ms_lookup(m, &k);
 	}
-	if (!h || ms_dead(m, &k, h))
+	/* dead, or addressed elsewhere than the quote's source (not related, as in XDP) */
+	if (!h || ms_dead(m, &k, h) || memcmp(frame + p.l3 + 16, &p.key.tuple.saddr, 4))
 		return;
 	plan_icmp(frame, &p, &k, h, &w);
 	if (memcmp(&w.xlat.saddr, frame + p.l3 + 12, 4) || memcmp(&w.xlat.daddr, frame + p.l3 + 16, 4) ||

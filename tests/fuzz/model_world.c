@@ -61,12 +61,12 @@ bool model_route(__u32 d, struct model_route *r)
 }
 
 /* rp_filter: 1 strict (the route back leaves by the port), 2 loose (any route). */
-static bool reverse_path_ok(const struct model_cfg *cfg, enum netif in_if, __u32 saddr)
+static bool reverse_path_ok(int mode, enum netif in_if, __u32 saddr)
 {
 	struct model_route r;
 	bool routed = model_route(saddr, &r) && !r.local;
 
-	switch (cfg->rp_filter[in_if]) {
+	switch (mode) {
 	case 1:
 		return routed && r.dev == in_if;
 	case 2:
@@ -76,9 +76,9 @@ static bool reverse_path_ok(const struct model_cfg *cfg, enum netif in_if, __u32
 	}
 }
 
-bool model_rp_ok(const struct model_cfg *cfg, enum netif in_if, __u32 saddr)
+bool model_xdp_rp_ok(const struct model_cfg *cfg, enum netif in_if, __u32 saddr)
 {
-	return reverse_path_ok(cfg, in_if, saddr);
+	return reverse_path_ok(cfg->xdp_rp_filter[in_if], in_if, saddr);
 }
 
 /* ip_do_fragment(): pieces of (mtu - header) & ~7 bytes, each header summed anew. */
@@ -167,7 +167,7 @@ int model_stack_forward(const struct model_cfg *cfg, enum netif in_if, const __u
 		return 0; /* martian: our own address as source */
 	if ((saddr >> 24) == 0 || (saddr >> 24) == 127 || (saddr >> 28) == 0xe || (saddr >> 28) == 0xf)
 		return 0;
-	if (!reverse_path_ok(cfg, in_if, saddr))
+	if (!reverse_path_ok(cfg->rp_filter[in_if], in_if, saddr))
 		return 0;
 	if (!model_route(daddr, &r) || r.local)
 		return 0; /* delivered locally, or unreachable */

@@ -44,10 +44,10 @@
 /* Fixture options a sequence runs on (the corpus names them by index). */
 static const struct fx_opts presets[] = {
 	{ .session_entries = 64, .egress_entries = 128, .snat_lo = 61000, .snat_hi = 61007 },
-	{ .session_entries = 16, .egress_entries = 128 },
+	{ .session_entries = 16, .egress_entries = 128, .rp_filter = HP_RP_STRICT },
 	{ .session_entries = 64, .egress_entries = 128, .cfg_flags = HP_CF_NO_FAST_PATH },
 	{ .session_entries = 64, .egress_entries = 128, .cfg_flags = HP_CF_NO_NEXTHOP_CACHE,
-	  .snat_lo = 61000, .snat_hi = 61001 },
+	  .snat_lo = 61000, .snat_hi = 61001, .rp_filter = HP_RP_LOOSE },
 };
 #define N_PRESETS ((int)(sizeof(presets) / sizeof(presets[0])))
 
@@ -209,7 +209,7 @@ static bool maps_agree(struct fx *fx, const struct model *m, char *why, size_t w
 	bpf_view.n_sess = dump(fx->sessions, bpf_view.sess, MODEL_MAX_ENTRIES);
 	bpf_view.n_egress = dump(fx->egress, bpf_view.egress, MODEL_MAX_ENTRIES);
 	return tables_agree("hp_sessions", m, &bpf_view, true, true, why, why_len) &&
-	       tables_agree("hp_egress", m, &bpf_view, false, m->cfg.pending & PEND_EGRESS_RULE, why, why_len);
+	       tables_agree("hp_egress", m, &bpf_view, false, true, why, why_len);
 }
 
 static bool outputs_agree(const char *hook, const struct model_out *want, __u32 verdict, const __u8 *got,
@@ -310,11 +310,11 @@ static int rp_filter(const char *dev)
 	return v;
 }
 
-static bool begin(struct fx *fx, struct model *m, int preset, unsigned pending)
+static bool begin(struct fx *fx, struct model *m, int preset)
 {
 	const struct fx_opts *o = &presets[preset];
 	struct model_cfg c = { .session_entries = o->session_entries, .egress_entries = o->egress_entries,
-			       .cpu = env_cpu(), .pending = pending };
+			       .cpu = env_cpu() };
 	int all = rp_filter("all");
 
 	if (!fx_open(fx, o))
@@ -325,6 +325,7 @@ static bool begin(struct fx *fx, struct model *m, int preset, unsigned pending)
 
 		c.rp_filter[i] = v > all ? v : all; /* the kernel takes the larger */
 	}
+	c.xdp_rp_filter[IF_LAN] = c.xdp_rp_filter[IF_WAN] = o->rp_filter; /* fixture.c fill_maps() */
 	model_init(m, &c);
 	return true;
 }
@@ -336,7 +337,7 @@ static int replay(const struct sequence *s, char *why, size_t why_len, bool dump
 	struct fx fx;
 	int bad = -1;
 
-	if (!begin(&fx, &m, s->preset, s->pending)) {
+	if (!begin(&fx, &m, s->preset)) {
 		snprintf(why, why_len, "fixture failed");
 		fx_close(&fx);
 		return s->n ? 0 : -1;
@@ -408,16 +409,6 @@ static void save_case(const struct sequence *s, const char *what, __u64 seed, __
 	printf("# saved %s\n", path);
 }
 
-static unsigned pending_of(unsigned classes)
-{
-	unsigned p = 0;
-
-	for (int i = 0; i < GC_MAX; i++)
-		if (classes & (1u << i))
-			p |= gen_class_pending[i];
-	return p;
-}
-
 /* A disagreement at event @at of the live sequence @s: minimise, say it, keep it. */
 static void report(struct sequence *s, int at, const char *why, __u64 seed, __u64 seq, struct stats *st)
 {
@@ -464,9 +455,8 @@ static void fuzz(__u64 seed, __u64 packets, unsigned classes, struct stats *st)
 
 		gen_init(&g, seed * 0x100000001b3ull + seq, classes);
 		s.preset = (int)(gen_rand(&g) % N_PRESETS);
-		s.pending = pending_of(classes);
 		len = 20 + (int)(gen_rand(&g) % (CORPUS_MAX_EVENTS - 20));
-		if (!begin(&fx, &m, s.preset, s.pending))
+		if (!begin(&fx, &m, s.preset))
 			break;
 		for (s.n = 0; s.n < len && st->packets < packets; s.n++) {
 			struct event *e = &s.ev[s.n];
@@ -522,15 +512,6 @@ static void case_run(struct fx *unused, const void *arg)
 
 	(void)unused;
 	(void)arg;
-	if (pending_of(opt.classes) & PEND_RP_FILTER) {
-		FILE *f = fopen("/proc/sys/net/ipv4/conf/all/rp_filter", "w");
-
-		/* the router of issue 10 runs strict reverse-path filtering */
-		if (f) {
-			fputs("1\n", f);
-			fclose(f);
-		}
-	}
 	printf("# fuzz_nat --seed %llu --packets %llu\n", (unsigned long long)opt.seed,
 	       (unsigned long long)opt.packets);
 	fuzz(opt.seed, opt.packets, opt.classes, &st);
@@ -551,10 +532,6 @@ static void case_replay(struct fx *unused, const void *arg)
 	(void)unused;
 	if (!corpus_read(path, &s, why, sizeof(why))) {
 		test_fail(__FILE__, __LINE__, "%s", why);
-		return;
-	}
-	if (s.pending & ~pending_of(opt.classes)) {
-		test_skip("needs pending corrections 0x%x (issue 10), not enabled", s.pending);
 		return;
 	}
 	bad = replay(&s, why, sizeof(why), true);
@@ -578,7 +555,7 @@ static void case_control(struct fx *unused, const void *arg)
 
 	(void)unused;
 	(void)arg;
-	if (!begin(&fx, &m, 0, 0))
+	if (!begin(&fx, &m, 0))
 		return;
 	ev.len = (__u16)pkt_build(&syn, ev.frame);
 	fx.cfg.snat_port_lo += 3;
@@ -620,8 +597,6 @@ static unsigned parse_classes(const char *list)
 static void register_corpus(void)
 {
 	static char paths[64][300], names[64][320];
-	static struct sequence head;
-	char why[256];
 	struct dirent **ents;
 	int n = scandir(CORPUS_DIR, &ents, NULL, alphasort), k = 0;
 
@@ -631,15 +606,7 @@ static void register_corpus(void)
 		if (k < 64 && l > 5 && !strcmp(ents[i]->d_name + l - 5, ".case")) {
 			snprintf(paths[k], sizeof(paths[k]), "%s/%s", CORPUS_DIR, ents[i]->d_name);
 			snprintf(names[k], sizeof(names[k]), "fuzz/corpus/%.*s", (int)(l - 5), ents[i]->d_name);
-			/*
-			 * A case of a pending correction is not run (nor shown as a
-			 * skip, which CI may refuse) until its class is enabled.
-			 */
-			if (corpus_read(paths[k], &head, why, sizeof(why)) && (head.pending & ~pending_of(opt.classes)))
-				printf("# %s: left out until its pending class is enabled (corrections 0x%x)\n",
-				       names[k], head.pending);
-			else
-				test_add(names[k], case_replay, paths[k], NULL);
+			test_add(names[k], case_replay, paths[k], NULL);
 			k++;
 		}
 		free(ents[i]);
@@ -671,7 +638,7 @@ int main(int argc, char **argv)
 			opt.replay = v;
 		} else if (!strcmp(a, "--list-classes")) {
 			for (int c = 0; c < GC_MAX; c++)
-				printf("%s%s\n", gen_class_name[c], gen_class_pending[c] ? " (pending)" : "");
+				printf("%s\n", gen_class_name[c]);
 			return 0;
 		} else {
 			fprintf(stderr, "usage: fuzz_nat [--seed N] [--packets N] [--classes LIST] [--save DIR] "
