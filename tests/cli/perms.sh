@@ -29,10 +29,17 @@ modes_ok() {
 check "pins 0600, folders 0700, all root's" modes_ok "$PIN"
 check "links and programs among them" eval '[ -e "$PIN/links/v0_xdp" ] && [ -e "$PIN/progs/xdp_ingress" ] && [ -e "$PIN/maps/hp_sessions" ]'
 
+# The tool that nobody runs: the plain build beside the sanitizer one. In a
+# fresh debootstrap root (../shared/tools/fresh-debian.sh, the project in
+# /root/project) the dynamic loader refused nobody libasan.so.8 ("Permission
+# denied"); the permission checks under test are the same code in both.
+NOBODY_HX=$CLI_ROOT/build/hairpin-xdp
+[ -x "$NOBODY_HX" ] || NOBODY_HX=$HAIRPIN_XDP
+
 # as_nobody ARGS...: the tool as nobody:nogroup, in $NS; sets $RC, $OUT, $ERR.
 as_nobody() {
 	nsenter --net=/run/netns/"$NS" setpriv --reuid=nobody --regid=nogroup --clear-groups \
-		"$HAIRPIN_XDP" --bpffs "$PIN" "$@" >"$OUT" 2>"$ERR"
+		"$NOBODY_HX" --bpffs "$PIN" "$@" >"$OUT" 2>"$ERR"
 	RC=$?
 	{
 		echo "### (nobody) hairpin-xdp $* (rc $RC)"
@@ -86,7 +93,7 @@ check "control: 'not attached' is not a permission denial" eval \
 # The layers behind the first, on a bpffs that lets everyone look (0755).
 layers() {
 	local mnt=$CLI_TMP/bpf pin=$CLI_TMP/bpf/pins hx="$HAIRPIN_XDP --bpffs $CLI_TMP/bpf/pins"
-	local nob="nsenter --net=/run/netns/$NS setpriv --reuid=nobody --regid=nogroup --clear-groups $hx"
+	local nob="nsenter --net=/run/netns/$NS setpriv --reuid=nobody --regid=nogroup --clear-groups $NOBODY_HX --bpffs $CLI_TMP/bpf/pins"
 	mkdir -p "$mnt"
 	unshare -m --propagation private sh -c "
 		mount -t bpf -o mode=0755 bpf '$mnt' || exit 1
