@@ -148,19 +148,6 @@ out:
 	return err ? -1 : 0;
 }
 
-static int prog_open(const char *rel)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	if (pin_path(path, sizeof(path), "%s", rel))
-		return -1;
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return errorf("cannot open program %s: %s", path, strerror(errno));
-	return fd;
-}
-
 static bool any_iface_attached(const struct hp_maps *m)
 {
 	__u32 key;
@@ -186,8 +173,8 @@ static int attach_all(struct attach_result *res, int n, const struct hp_maps *m)
 	int xdp_fd = -1, tc_fd = -1, err = -1;
 	char rel[PATH_MAX];
 
-	xdp_fd = prog_open(PIN_PROG_XDP);
-	tc_fd = prog_open(PIN_PROG_TC);
+	xdp_fd = pins_prog_open(PIN_PROG_XDP);
+	tc_fd = pins_prog_open(PIN_PROG_TC);
 	if (xdp_fd < 0 || tc_fd < 0)
 		goto out;
 	for (int i = 0; i < n; i++) {

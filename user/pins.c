@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <linux/magic.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -457,4 +458,17 @@ int pins_remove_all(bool remove_root)
 	if (remove_root && unlinkat(parent_fd, base, AT_REMOVEDIR) && errno != ENOENT)
 		err = errorf("cannot remove %s: %s", root, strerror(errno));
 	return err;
+}
+
+int pins_prog_open(const char *rel)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (pin_path(path, sizeof(path), "%s", rel))
+		return -1;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return errorf("cannot open program %s: %s", path, strerror(errno));
+	return fd;
 }

@@ -45,6 +45,8 @@ const char *pins_root(void);
 int pin_path(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool pin_exists(const char *rel);
+/* A pinned program (PIN_PROG_XDP, PIN_PROG_TC): its fd, or errorf() and -1. */
+int pins_prog_open(const char *rel);
 bool pins_loaded(void);
 /* Root check and loaded, or the "not attached: run ... attach" error. */
 int pins_require_loaded(void);

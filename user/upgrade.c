@@ -109,19 +109,6 @@ static int repin(struct bpf_program *prog, const char *rel)
 	return 0;
 }
 
-static int prog_get(const char *rel)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	if (pin_path(path, sizeof(path), "%s", rel))
-		return -1;
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return errorf("cannot open program %s: %s", path, strerror(errno));
-	return fd;
-}
-
 /* Each attached interface of @d onto the programs @xdp_fd/@tc_fd; the first @n on failure. */
 static int replace_all(const struct map_dump *d, int xdp_fd, int tc_fd, size_t *n)
 {
@@ -167,8 +154,8 @@ int upgrade_programs(const struct hp_maps *m, bool *upgraded)
 	describe(now, sizeof(now), &new, true);
 	pr_debug("upgrading the programs in place: %s -> %s", was, now);
 
-	old_xdp = prog_get(PIN_PROG_XDP);
-	old_tc = prog_get(PIN_PROG_TC);
+	old_xdp = pins_prog_open(PIN_PROG_XDP);
+	old_tc = pins_prog_open(PIN_PROG_TC);
 	if (old_xdp < 0 || old_tc < 0 ||
 	    map_dump(m->ifaces, sizeof(__u32), sizeof(struct hp_iface), &ifaces) ||
 	    !(skel = load_on_pinned_maps()) || fault("upgrade:loaded"))
