@@ -15,6 +15,14 @@
 export PATH=/usr/bin:$PATH
 cli_setup perms
 
+# Where nobody cannot run programs at all (seen in fresh-debian.sh's chroot,
+# whose root directory is mktemp's 0700: the dynamic loader is refused every
+# library), nothing here can be asked of it.
+if ! setpriv --reuid=nobody --regid=nogroup --clear-groups /bin/true 2>/dev/null; then
+	echo "skip - perms: user nobody cannot run programs on this system (e.g. a root directory of mode 0700)"
+	exit 0
+fi
+
 veth_pair v0 v1 192.168.0.1/24
 expect_ok "attach v0 (root)" attach v0
 expect_ok "forward add (root)" forward add tcp 203.0.113.4:80 192.168.0.2:80
