@@ -39,9 +39,13 @@ static __always_inline int hp_xdp_verdict(__u32 counter)
 	return XDP_PASS;
 }
 
-/* TCP/UDP: the session walk. */
+/*
+ * TCP/UDP: the session walk. xdp_ingress walks a packet with a live
+ * session (@may_create false) and returns HP_NEW_SESSION for one that needs
+ * more; xdp_new_session walks that one again, and may make its session.
+ */
 static __always_inline int hp_walk_l4(struct xdp_md *ctx, const struct hp_config *cfg, struct hp_packet *pkt,
-				      __u64 now)
+				      __u64 now, bool may_create)
 {
 	struct hp_session *s, fresh;
 	struct hp_l4_csum cs;
@@ -49,12 +53,15 @@ static __always_inline int hp_walk_l4(struct xdp_md *ctx, const struct hp_config
 	bool created;
 	int ret;
 
-	if (pkt->first_frag) {
+	/* (xdp_ingress checked it before handing the packet on) */
+	if (pkt->first_frag && !may_create) {
 		ret = hp_frag_check_first(pkt, now);
 		if (ret != HP_CONTINUE)
 			return hp_xdp_verdict(ret);
 	}
-	ret = hp_session_get(ctx, cfg, pkt, now, &s, &created, &fresh);
+	ret = hp_session_get(ctx, cfg, pkt, now, &s, &created, &fresh, may_create);
+	if (ret == HP_NEW_SESSION)
+		return ret;
 	if (ret != HP_CONTINUE) {
 		ret = hp_xdp_verdict(ret);
 		/* passed untranslated: its later fragments must stay so too */
@@ -124,6 +131,29 @@ static __always_inline int hp_walk_icmp_error(struct xdp_md *ctx, const struct h
 	return hp_forward(ctx, pkt, HP_PKT_ICMP_ERR, &outer, h->rule_id, cfg, &cs, now);
 }
 
+/*
+ * The programs xdp_ingress hands a packet on to with bpf_tail_call(), filled
+ * by libbpf at load. A new session is its own program: with the walk of
+ * established packets in one program, both stay well inside the verifier's
+ * budget of a million instructions, and each gets its own 512-byte stack.
+ */
+enum hp_xdp_step {
+	HP_STEP_NEW_SESSION,
+	HP_STEP_MAX,
+};
+
+SEC("xdp")
+int xdp_new_session(struct xdp_md *ctx);
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, HP_STEP_MAX);
+	__type(key, __u32);
+	__array(values, int(struct xdp_md *));
+} hp_xdp_steps SEC(".maps") = {
+	.values = { [HP_STEP_NEW_SESSION] = (void *)&xdp_new_session },
+};
+
 SEC("xdp")
 int xdp_ingress(struct xdp_md *ctx)
 {
@@ -148,8 +178,32 @@ int xdp_ingress(struct xdp_md *ctx)
 	case HP_PKT_ICMP_ERR:
 		return hp_walk_icmp_error(ctx, cfg, &pkt, now);
 	default:
-		return hp_walk_l4(ctx, cfg, &pkt, now);
+		ret = hp_walk_l4(ctx, cfg, &pkt, now, false);
+		if (ret != HP_NEW_SESSION)
+			return ret;
+		bpf_tail_call(ctx, &hp_xdp_steps, HP_STEP_NEW_SESSION);
+		/* Only without the program (never once loaded): as if no rule matched. */
+		return hp_xdp_verdict(HP_PASS_NO_MATCH);
 	}
+}
+
+/* A TCP/UDP packet without a live session that matches a rule (or had one). */
+SEC("xdp")
+int xdp_new_session(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	const struct hp_config *cfg;
+	struct hp_packet pkt = {};
+	int ret;
+
+	/* Parsed again: nothing but the frame passes between tail calls. */
+	ret = hp_parse(data, data_end, &pkt, true);
+	cfg = hp_config_get();
+	if (ret != HP_PKT_L4 || !cfg) /* (not reached: xdp_ingress parsed it so) */
+		return hp_xdp_verdict(ret >= 0 ? ret : HP_PASS_MALFORMED);
+	ret = hp_walk_l4(ctx, cfg, &pkt, hp_now(), true);
+	return ret == HP_NEW_SESSION ? hp_xdp_verdict(HP_PASS_NO_MATCH) : ret;
 }
 
 /*

@@ -69,16 +69,15 @@ int attach_check_loaded(const struct hp_maps *m, const struct attach_opts *o)
 	return 0;
 }
 
-static int pin_prog(struct bpf_program *prog, const char *rel)
+/* Pin a program (or the programs' tail-call table) at ROOT/@rel. */
+static int pin_fd(int fd, const char *rel)
 {
 	char path[PATH_MAX];
-	int err;
 
 	if (pin_path(path, sizeof(path), "%s", rel))
 		return -1;
-	err = bpf_program__pin(prog, path);
-	if (err)
-		return errorf("cannot pin program at %s: %s", path, strerror(-err));
+	if (bpf_obj_pin(fd, path))
+		return errorf("cannot pin %s: %s", path, strerror(errno));
 	return 0;
 }
 
@@ -139,8 +138,9 @@ static int load_and_pin(const struct attach_opts *o)
 	err = object_start_sweeper(skel);
 	if (err)
 		goto out;
-	err = fault("attach:maps-pinned") || pin_prog(skel->progs.tc_egress, PIN_PROG_TC) ||
-	      fault("attach:tc-prog-pinned") || pin_prog(skel->progs.xdp_ingress, PIN_PROG_XDP);
+	err = fault("attach:maps-pinned") || pin_fd(bpf_program__fd(skel->progs.tc_egress), PIN_PROG_TC) ||
+	      fault("attach:tc-prog-pinned") || pin_fd(bpf_map__fd(skel->maps.hp_xdp_steps), PIN_PROG_STEPS) ||
+	      pin_fd(bpf_program__fd(skel->progs.xdp_ingress), PIN_PROG_XDP);
 	pr_debug("loaded: %u session entries, snat ports %u-%u", entries,
 		 cfg.snat_port_lo, cfg.snat_port_hi);
 out:

@@ -30,6 +30,12 @@
 #define PIN_LINKS "links"
 #define PIN_PROG_XDP "progs/xdp_ingress"
 #define PIN_PROG_TC "progs/tc_egress"
+/*
+ * The programs' tail-call table (xdp_ingress -> xdp_new_session): a map, but
+ * one load's own, kept beside its programs. A pin keeps its entries: the
+ * kernel empties a program array that no file descriptor or pin holds.
+ */
+#define PIN_PROG_STEPS "progs/xdp_steps"
 /* Where the daemon's lock lives (/var/run where there is no /run). */
 #define HP_RUN_DIR "/run/hairpin-xdp"
 #define HP_RUN_DIR_OLD "/var/run/hairpin-xdp"

@@ -88,19 +88,20 @@ err:
 	return NULL;
 }
 
-/* Pin @prog over ROOT/@rel in one step: a new pin beside it, renamed over it. */
-static int repin(struct bpf_program *prog, const char *rel)
+/*
+ * Pin @fd (a program, or the tail-call table) over ROOT/@rel in one step: a
+ * new pin beside it, renamed over it.
+ */
+static int repin(int fd, const char *rel)
 {
 	char path[PATH_MAX], tmp[PATH_MAX];
-	int err;
 
 	/* bpffs names have no '.' (see iface_link_rel()). */
 	if (pin_path(path, sizeof(path), "%s", rel) || pin_path(tmp, sizeof(tmp), "%s_new", rel))
 		return -1;
 	unlink(tmp); /* left by an upgrade that was killed */
-	err = bpf_program__pin(prog, tmp);
-	if (err)
-		return errorf("cannot pin program at %s: %s", tmp, strerror(-err));
+	if (bpf_obj_pin(fd, tmp))
+		return errorf("cannot pin %s: %s", tmp, strerror(errno));
 	if (rename(tmp, path)) {
 		errorf("cannot move %s to %s: %s", tmp, path, strerror(errno));
 		unlink(tmp);
@@ -175,8 +176,9 @@ int upgrade_programs(const struct hp_maps *m, bool *upgraded)
 	    fault("upgrade:replaced"))
 		goto undo;
 	/* From here on the new programs run: a failure leaves them, and the next attach redoes the rest. */
-	if (object_start_sweeper(skel) || repin(skel->progs.tc_egress, PIN_PROG_TC) || fault("upgrade:tc-repinned") ||
-	    repin(skel->progs.xdp_ingress, PIN_PROG_XDP) || fault("upgrade:repinned"))
+	if (object_start_sweeper(skel) || repin(bpf_program__fd(skel->progs.tc_egress), PIN_PROG_TC) ||
+	    fault("upgrade:tc-repinned") || repin(bpf_map__fd(skel->maps.hp_xdp_steps), PIN_PROG_STEPS) ||
+	    repin(bpf_program__fd(skel->progs.xdp_ingress), PIN_PROG_XDP) || fault("upgrade:repinned"))
 		goto out;
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.hp_build), &key, &new, BPF_ANY)) {
 		errorf("cannot write hp_build: %s", strerror(errno));

@@ -15,6 +15,9 @@
 #include "lib/nexthop.h"
 #include "lib/validate.h"
 
+/* hp_session_get(): the packet goes on to xdp_new_session (no counter). */
+#define HP_NEW_SESSION (-10)
+
 /*
  * Does the new flow, its destination translated, leave by the port it came
  * in on? Without asking the fib where the answer is known already:
@@ -82,6 +85,18 @@ static __always_inline bool hp_source_allowed(const struct hp_forward *rule, __b
 	return bpf_map_lookup_elem(&hp_allow, &k) != NULL;
 }
 
+/* The forward rule the packet's destination matches, if any. */
+static __always_inline const struct hp_forward *hp_rule_of(const struct hp_packet *pkt)
+{
+	struct hp_forward_key fk = {
+		.ext_addr = pkt->key.tuple.daddr,
+		.ext_port = pkt->key.tuple.dport,
+		.proto = pkt->key.proto,
+	};
+
+	return bpf_map_lookup_elem(&hp_forwards, &fk);
+}
+
 /*
  * A session for a packet that has none: from a forward rule, if one matches.
  * *s is a copy of the new original half (the packet's state change included).
@@ -89,16 +104,10 @@ static __always_inline bool hp_source_allowed(const struct hp_forward *rule, __b
 static __always_inline int hp_session_new(struct xdp_md *ctx, const struct hp_config *cfg,
 					  const struct hp_packet *pkt, __u64 now, struct hp_session *s)
 {
-	struct hp_forward_key fk = {
-		.ext_addr = pkt->key.tuple.daddr,
-		.ext_port = pkt->key.tuple.dport,
-		.proto = pkt->key.proto,
-	};
-	const struct hp_forward *rule;
+	const struct hp_forward *rule = hp_rule_of(pkt);
 	__be32 snat_addr;
 	int ret;
 
-	rule = bpf_map_lookup_elem(&hp_forwards, &fk);
 	if (!rule)
 		return HP_PASS_NO_MATCH;
 	if ((rule->flags & HP_FWF_ALLOWLIST) && !hp_source_allowed(rule, pkt->key.tuple.saddr))
@@ -124,21 +133,27 @@ static __always_inline int hp_session_new(struct xdp_md *ctx, const struct hp_co
 /*
  * The live session of @pkt, or a new one. A dead session is removed: its
  * original tuple may start a new flow, its reply is passed on untouched.
+ * Without @may_create, HP_NEW_SESSION says that the packet needs the rest
+ * (it has a dead session or matches a rule): xdp_new_session's work.
  * *s points at the session in the table, or, when *created, at @fresh: a
  * copy of the new session, whose state this packet has already moved on.
  */
 static __always_inline int hp_session_get(struct xdp_md *ctx, const struct hp_config *cfg,
 					  const struct hp_packet *pkt, __u64 now, struct hp_session **s,
-					  bool *created, struct hp_session *fresh)
+					  bool *created, struct hp_session *fresh, bool may_create)
 {
 	struct hp_session *found = bpf_map_lookup_elem(&hp_sessions, &pkt->key);
 	int ret;
 
+	/* (*s is never NULL, also where the verifier cannot follow ret) */
+	*s = fresh;
 	*created = false;
 	if (found && !hp_session_dead(cfg, &pkt->key, found, now)) {
 		*s = found;
 		return hp_xdp_validate(ctx, pkt->l3_off);
 	}
+	if (!may_create)
+		return found || hp_rule_of(pkt) ? HP_NEW_SESSION : HP_PASS_NO_MATCH;
 	if (found) {
 		bool reply = found->flags & HP_SF_REPLY;
 

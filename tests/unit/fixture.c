@@ -443,8 +443,11 @@ static bool fx_reset(struct hairpin *skel)
 		enum bpf_map_type t = bpf_map__type(map);
 		bool ok;
 
-		/* .rodata: frozen at load, the same in every case. */
-		if (bpf_map__is_internal(map))
+		/*
+		 * .rodata: frozen at load, the same in every case; the
+		 * tail-call table: the programs' wiring, not state.
+		 */
+		if (bpf_map__is_internal(map) || t == BPF_MAP_TYPE_PROG_ARRAY)
 			continue;
 		if (t == BPF_MAP_TYPE_ARRAY || t == BPF_MAP_TYPE_PERCPU_ARRAY)
 			ok = map_zero_all(map, t == BPF_MAP_TYPE_PERCPU_ARRAY);
