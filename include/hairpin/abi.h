@@ -490,7 +490,7 @@ struct hp_gc {
 	__u64 last_sweep_ns;	/* how long the last sweep took (it runs in softirq) */
 	__u64 last_visited;	/* entries it looked at */
 	__u32 armed;
-	__u32 armed_by; /* the build tag of the programs whose callbacks run */
+	__u32 pad; /* was a build tag, read by nothing: the layout stays */
 };
 _Static_assert(sizeof(struct hp_gc) == 72, "hp_gc layout");
 

@@ -443,7 +443,7 @@ static bool fx_reset(struct hairpin *skel)
 		enum bpf_map_type t = bpf_map__type(map);
 		bool ok;
 
-		/* .rodata: frozen at load, the same in every case. */
+		/* .rodata and the like (the object has none now): no state. */
 		if (bpf_map__is_internal(map))
 			continue;
 		if (t == BPF_MAP_TYPE_ARRAY || t == BPF_MAP_TYPE_PERCPU_ARRAY)
