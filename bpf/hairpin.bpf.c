@@ -85,16 +85,18 @@ static __always_inline int hp_walk_frag(struct xdp_md *ctx, const struct hp_conf
 					struct hp_packet *pkt, __u64 now)
 {
 	struct hp_l4_csum cs = { .kind = HP_CSUM_NONE };
+	const struct hp_frag *f;
 	struct hp_tuple xlat;
 	int ret;
 
-	if (!hp_frag_tracked(pkt, HP_FRAG_INGRESS, now))
+	f = hp_frag_tracked(pkt, HP_FRAG_INGRESS, now);
+	if (!f)
 		return hp_xdp_verdict(HP_PASS_FRAGMENT);
 	/* Before it counts as seen: a corrupt copy must not shadow a good one. */
 	ret = hp_xdp_validate(ctx, pkt->l3_off);
 	if (ret != HP_CONTINUE)
 		return hp_xdp_verdict(ret);
-	ret = hp_frag_lookup(pkt, HP_FRAG_INGRESS, now, &xlat);
+	ret = hp_frag_follow(pkt, HP_FRAG_INGRESS, f, &xlat);
 	if (ret != HP_CONTINUE)
 		return hp_xdp_verdict(ret);
 	hp_count(HP_FRAG_TRANSLATED);

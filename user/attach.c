@@ -106,7 +106,6 @@ static int load_and_pin(const struct attach_opts *o)
 	skel = object_open(true);
 	if (!skel)
 		return -1;
-	object_stamp(skel);
 	if (bpf_map__set_max_entries(skel->maps.hp_sessions, entries) ||
 	    bpf_map__set_max_entries(skel->maps.hp_egress, egress_entries) ||
 	    bpf_map__set_max_entries(skel->maps.hp_evict, cfg.evict_slots)) {

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "hairpin.skel.h"
@@ -20,11 +22,41 @@ static bool sized_at_load(const struct hairpin *skel, const struct bpf_map *map)
 	       map == skel->maps.hp_evict;
 }
 
-/* Maps an upgrade creates when the pins lack them (added after layout 2). */
+/*
+ * The layout @map was added to after instances of it were pinned: its
+ * definition's HP_ADDED_IN_LAYOUT(N) (bpf/lib/maps.h), a decl tag on the
+ * map's variable in the object's BTF. 0 for a map without one.
+ */
+static unsigned long added_in_layout(const struct hairpin *skel, const struct bpf_map *map)
+{
+	const struct btf *btf = bpf_object__btf(skel->obj);
+	const size_t plen = strlen(HP_ADDED_IN_LAYOUT_TAG);
+	__u32 id, n;
+	__s32 var;
+
+	if (!btf)
+		return 0;
+	var = btf__find_by_name_kind(btf, bpf_map__name(map), BTF_KIND_VAR);
+	if (var < 0)
+		return 0;
+	n = btf__type_cnt(btf);
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *tag;
+
+		if (!btf_is_decl_tag(t) || t->type != (__u32)var || btf_decl_tag(t)->component_idx != -1)
+			continue;
+		tag = btf__name_by_offset(btf, t->name_off);
+		if (tag && !strncmp(tag, HP_ADDED_IN_LAYOUT_TAG, plen))
+			return strtoul(tag + plen, NULL, 10);
+	}
+	return 0;
+}
+
+/* A map an upgrade creates when the pins lack it (see abi.h). */
 static bool added_later(const struct hairpin *skel, const struct bpf_map *map)
 {
-	return map == skel->maps.hp_build || map == skel->maps.hp_frag_seen ||
-	       map == skel->maps.hp_nexthop_gen || map == skel->maps.hp_route_mtus;
+	return added_in_layout(skel, map) == HP_LAYOUT_VERSION;
 }
 
 static int check_map(const struct hairpin *skel, const struct bpf_map *map)

@@ -11,8 +11,9 @@
  * Every pinned-by-name map of the object against its pin under ROOT/maps:
  * type, key and value sizes, entries (of the maps not sized at load), and
  * hp_meta's layout version. A map this build has and the pins lack is
- * fine where an upgrade adds it (upgrade.c). 0, or one line saying what
- * differs and what to do.
+ * fine when its definition marks it added to this layout later
+ * (HP_ADDED_IN_LAYOUT, abi.h): an upgrade creates it (upgrade.c). 0, or
+ * one line saying what differs and what to do.
  */
 int layout_check(void);
 

@@ -56,11 +56,6 @@ void object_build(struct hp_build *b)
 	snprintf(b->version, sizeof(b->version), "%s", HP_VERSION);
 }
 
-void object_stamp(struct hairpin *skel)
-{
-	skel->rodata->hp_build_tag = (__u32)object_hash();
-}
-
 int object_start_sweeper(struct hairpin *skel)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);

@@ -22,8 +22,6 @@ struct hairpin *object_open(bool pinned);
 __u64 object_hash(void);
 /* This loader's hp_build: the object's hash and the loader's version. */
 void object_build(struct hp_build *b);
-/* Before the load: stamp the programs with their build (hp_build_tag). */
-void object_stamp(struct hairpin *skel);
 /*
  * After a load: run gc_start, which starts the sweeper's timer on the
  * pinned hp_gc with this load's callbacks (or takes it over from an

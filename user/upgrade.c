@@ -75,7 +75,6 @@ static struct hairpin *load_on_pinned_maps(void)
 			goto err;
 		}
 	}
-	object_stamp(skel);
 	err = hairpin__load(skel);
 	if (err) {
 		errorf("cannot load the new BPF programs: %s (run with -v for libbpf's log)",

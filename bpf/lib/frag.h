@@ -251,34 +251,35 @@ untracked:
 }
 
 /*
- * The translation of a later fragment, as a tuple without ports:
- * HP_CONTINUE, HP_PASS_FRAGMENT (no datagram known) or, at ingress, the
- * drop counter of a fragment that may not go through (hp_frag_admit()).
+ * The entry of @pkt's datagram when @pkt is a later fragment of one whose
+ * first fragment was translated (and not too long ago), or NULL.
  */
-/* Is @pkt a later fragment of a datagram whose first was translated? */
-static __always_inline bool hp_frag_tracked(const struct hp_packet *pkt, enum hp_frag_stage stage, __u64 now)
+static __always_inline const struct hp_frag *hp_frag_tracked(const struct hp_packet *pkt,
+							     enum hp_frag_stage stage, __u64 now)
 {
 	struct hp_frag_key k;
 	struct hp_frag *f;
 
 	hp_frag_key_of(&k, pkt, pkt->ip->daddr, stage);
 	f = bpf_map_lookup_elem(&hp_frags, &k);
-	return f && !hp_frag_expired(f, now);
+	return f && !hp_frag_expired(f, now) ? f : NULL;
 }
 
-static __always_inline int hp_frag_lookup(const struct hp_packet *pkt, enum hp_frag_stage stage, __u64 now,
-					  struct hp_tuple *xlat)
+/*
+ * The translation of a later fragment from its datagram's entry @f
+ * (hp_frag_tracked()), as a tuple without ports: HP_CONTINUE,
+ * HP_PASS_FRAGMENT (no record of what went through) or, at ingress, the
+ * drop counter of a fragment that may not go through (hp_frag_admit()).
+ */
+static __always_inline int hp_frag_follow(const struct hp_packet *pkt, enum hp_frag_stage stage,
+					  const struct hp_frag *f, struct hp_tuple *xlat)
 {
 	struct hp_frag_seen *seen;
 	struct hp_frag_key k;
-	struct hp_frag *f;
 	int ret;
 
-	hp_frag_key_of(&k, pkt, pkt->ip->daddr, stage);
-	f = bpf_map_lookup_elem(&hp_frags, &k);
-	if (!f || hp_frag_expired(f, now))
-		return HP_PASS_FRAGMENT;
 	if (stage == HP_FRAG_INGRESS) {
+		hp_frag_key_of(&k, pkt, pkt->ip->daddr, stage);
 		seen = bpf_map_lookup_elem(&hp_frag_seen, &k);
 		if (!seen)
 			return HP_PASS_FRAGMENT;
@@ -291,6 +292,17 @@ static __always_inline int hp_frag_lookup(const struct hp_packet *pkt, enum hp_f
 	xlat->sport = 0;
 	xlat->dport = 0;
 	return HP_CONTINUE;
+}
+
+/* Both steps at once: HP_PASS_FRAGMENT too when no datagram is known. */
+static __always_inline int hp_frag_lookup(const struct hp_packet *pkt, enum hp_frag_stage stage, __u64 now,
+					  struct hp_tuple *xlat)
+{
+	const struct hp_frag *f = hp_frag_tracked(pkt, stage, now);
+
+	if (!f)
+		return HP_PASS_FRAGMENT;
+	return hp_frag_follow(pkt, stage, f, xlat);
 }
 
 /*

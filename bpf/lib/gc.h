@@ -97,13 +97,6 @@ static int hp_gc_tick(void *map, __u32 *key, struct hp_gc *gc)
 }
 
 /*
- * Which build these programs are, set by the loader before the load (the
- * low half of the object's hash, user/object.c), recorded in hp_gc as the
- * build whose callbacks the timer runs.
- */
-const volatile __u32 hp_build_tag = 0;
-
-/*
  * Start the sweeper, or take it over: the gc_start program (SEC("syscall"),
  * sleepable, which bpf_wq_set_callback needs; kernels from 6.18.y on refuse
  * it in XDP and TC programs) is run once by the loader after every load.
@@ -131,7 +124,6 @@ static __always_inline int hp_gc_start(void)
 	if (bpf_timer_set_callback(&gc->timer, hp_gc_tick))
 		return 5;
 	gc->armed = 1;
-	gc->armed_by = hp_build_tag;
 	if (bpf_timer_start(&gc->timer, HP_GC_INTERVAL_SEC * HP_NSEC_PER_SEC, 0))
 		return 6;
 	return 0;

@@ -12,6 +12,9 @@
 #include "hairpin/abi.h"
 #include "hairpin/counters.h"
 
+/* Added to layout @n after instances of it were pinned (see abi.h). */
+#define HP_ADDED_IN_LAYOUT(n) __attribute__((btf_decl_tag(HP_ADDED_IN_LAYOUT_TAG #n)))
+
 /* The rules as the user gave them (abi.h): the loader's, never read here. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -131,7 +134,7 @@ struct {
 	__type(key, struct hp_frag_key);
 	__type(value, struct hp_frag_seen);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} hp_frag_seen SEC(".maps");
+} hp_frag_seen SEC(".maps") HP_ADDED_IN_LAYOUT(3);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -167,7 +170,7 @@ struct {
 	__type(key, __u32);
 	__type(value, struct hp_nexthop_gen);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} hp_nexthop_gen SEC(".maps");
+} hp_nexthop_gen SEC(".maps") HP_ADDED_IN_LAYOUT(3);
 
 /* Route MTUs the fib leaves out (abi.h), mirrored by the loader (user/routes.c). */
 struct {
@@ -177,7 +180,7 @@ struct {
 	__type(key, struct hp_route_key);
 	__type(value, struct hp_route_mtu);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} hp_route_mtus SEC(".maps");
+} hp_route_mtus SEC(".maps") HP_ADDED_IN_LAYOUT(3);
 
 /* XDP_REDIRECT targets: every attached interface, keyed by ifindex. */
 struct {
@@ -212,7 +215,7 @@ struct {
 	__type(key, __u32);
 	__type(value, struct hp_build);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
-} hp_build SEC(".maps");
+} hp_build SEC(".maps") HP_ADDED_IN_LAYOUT(3);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -392,6 +392,16 @@ _Static_assert(sizeof(struct hp_iface) == 24, "hp_iface layout");
  */
 #define HP_LAYOUT_VERSION 3
 
+/*
+ * A map added to a layout after instances of it were pinned: an instance of
+ * that layout may lack it, and an upgrade creates it. Its definition says
+ * so with HP_ADDED_IN_LAYOUT(N) (bpf/lib/maps.h), a BTF decl tag
+ * HP_ADDED_IN_LAYOUT_TAG "N" on the map's variable, which the loader reads
+ * from its own object (user/layout.c). Every other map is in every
+ * instance of its layout; a bump of HP_LAYOUT_VERSION makes the marks moot.
+ */
+#define HP_ADDED_IN_LAYOUT_TAG "hp_added_in_layout:"
+
 enum hp_meta_flags {
 	/*
 	 * hp_rules (or an allow list) was changed and the maps derived from it
@@ -490,7 +500,7 @@ struct hp_gc {
 	__u64 last_sweep_ns;	/* how long the last sweep took (it runs in softirq) */
 	__u64 last_visited;	/* entries it looked at */
 	__u32 armed;
-	__u32 armed_by; /* the build tag of the programs whose callbacks run */
+	__u32 pad; /* was a build tag, read by nothing: the layout stays */
 };
 _Static_assert(sizeof(struct hp_gc) == 72, "hp_gc layout");
 

@@ -87,6 +87,21 @@ check "an upgrade failing at the swap: one error line" eval '[ "$RC" -ne 0 ] && 
 check "after the failed swap: the old programs, consistent" consistent
 check "after the failed swap: --version says the old build's are loaded" says "$from" 'the same programs$'
 
+# A map added to this layout after instances of it were pinned (marked
+# HP_ADDED_IN_LAYOUT in bpf/lib/maps.h) is missing from the pins of
+# programs from before it: the upgrade creates it. Any other missing map is
+# refused, nothing changed (the negative control).
+rm "$PIN/maps/hp_route_mtus"
+as "$to" attach lan0 wan0
+check "pins without hp_route_mtus (added later): attach upgrades" eval \
+	'[ "$RC" -eq 0 ] && grep -q "programs upgraded in place" "$OUT" || { WHY="rc $RC: $(cat "$OUT" "$ERR" | head -c 300)"; false; }'
+check "the upgrade pinned hp_route_mtus anew" test -e "$PIN/maps/hp_route_mtus"
+check "after it: both interfaces run the pinned programs" consistent
+rm "$PIN/maps/hp_cpu"
+HAIRPIN_XDP=$from expect_fail "pins without hp_cpu: attach refused, nothing changed" \
+	'hp_cpu is missing.*--reset-state' attach lan0 wan0
+check "after the refusal: both interfaces run the pinned programs" consistent
+
 expect_ok "detach --all" detach --all
 check "nothing left" eval '[ ! -e "$PIN" ] && no_trace lan0 && no_trace wan0'
 asan_report "upgrade: no sanitizer report"

@@ -18,13 +18,10 @@ FA_TCP=7101
 # attack_from NS ID_BASE: send every scenario from NS, capturing on the
 # server; leaves the verdicts in $HP_TMP/fa.NS.
 attack_from() {
-	local pcap=$HP_TMP/fa.$1.pcap pid
-	capture_start server "fa.$1" ip router "$SERVER" || return 1
-	pid=$CAPTURE_PID
-	in_ns "$1" timeout 60 "$PYTHON" "$HP_ROOT/tests/lib/fragattack.py" send "$PUB" "$FA_UDP" "$FA_TCP" "$2" \
+	local pcap=$HP_TMP/fa.$1.pcap
+	capture_during server "fa.$1" ip router "$SERVER" \
+		in_ns "$1" timeout 60 "$PYTHON" "$HP_ROOT/tests/lib/fragattack.py" send "$PUB" "$FA_UDP" "$FA_TCP" "$2" \
 		"$HP_TMP/fa.$1.json" || return 1
-	sleep 0.5
-	_kill_bounded "$pid"
 	timeout 60 "$PYTHON" "$HP_ROOT/tests/lib/fragattack.py" check "$pcap" "$HP_TMP/fa.$1.json" "$SERVER" \
 		>"$HP_TMP/fa.$1"
 	cat "$HP_TMP/fa.$1" >&2

@@ -16,13 +16,10 @@ ID=16962 # 0x4242
 # reply_fragments_from ADDR: the reply's fragments at the internet client
 # are at least two, all from ADDR.
 reply_fragments_from() {
-	local pcap=$HP_TMP/fr.pcap pid got
-	capture_start inet fr ip router "$INET" || return $CANT_TELL
-	pid=$CAPTURE_PID
-	in_ns server timeout 30 "$PYTHON" "$HP_ROOT/tests/lib/fragattack.py" whole "$SERVER" "$INET" "$PORT" "$SPORT" \
-		1400 "$ID" || return $CANT_TELL
-	sleep 0.5
-	_kill_bounded "$pid"
+	local pcap=$HP_TMP/fr.pcap got
+	capture_during inet fr ip router "$INET" \
+		in_ns server timeout 30 "$PYTHON" "$HP_ROOT/tests/lib/fragattack.py" whole "$SERVER" "$INET" "$PORT" \
+		"$SPORT" 1400 "$ID" || return $CANT_TELL
 	got=$(timeout 30 "$PYTHON" "$HP_ROOT/tests/lib/fragattack.py" sources "$pcap" "$ID") || return $CANT_TELL
 	echo "fragments of IP id $ID at the internet client (source, offset): ${got//$'\n'/; }; expected all from $1" >&2
 	[ "$(wc -l <<<"$got")" -ge 2 ] && ! grep -qv "^$1 " <<<"$got"
@@ -33,11 +30,7 @@ cases() {
 	check "$(t 'router wan0 at MTU 1280')" in_ns router ip link set wan0 mtu 1280
 	check "$(t 'attach lan0 wan0')" hp attach lan0 wan0
 	check "$(t "forward add udp :$PORT")" hp forward add udp "$PUB:$PORT" "$SERVER:$PORT"
-	in_ns router ping -c 1 -W 2 "$SERVER" >&2
-	in_ns router ping -c 1 -W 2 "$INET" >&2
-	check "$(t 'internet client opens the UDP session')" \
-		in_ns inet "$PYTHON" "$HP_ROOT/tests/lib/icmpbig.py" udp "$PUB" "$PORT" "$SPORT"
-	check "$(t 'the session is there')" wait_for 20 output_has "$INET:$SPORT" hp sessions
+	check "$(t 'internet client opens the UDP session, and it is there')" inet_udp_session "$PORT" "$SPORT"
 	slow=$(stat_get slow_frag_needed)
 	tc=$(stat_get tc_translated)
 	check "$(t 'the reply, fragmented by the router, leaves all from the public address')" \

@@ -14,39 +14,14 @@ PORT_A=5353
 PORT_B=5354
 SPORT=39548
 
-# serve_log PORT: a UDP server on $SERVER:PORT writing "SRC:PORT PAYLOAD" for
-# each datagram to $HP_TMP/udp.PORT.log.
-serve_log() {
-	hp_bg server "udp.$1.log" "$PYTHON" -u -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", int(sys.argv[1])))
-while True:
-    data, peer = s.recvfrom(2048)
-    print("%s:%d %s" % (peer[0], peer[1], data.decode(errors="replace").strip()))
-' "$1"
-	wait_for 100 listening server udp "$1"
-}
-
 # send PORT WORD: one datagram WORD from the LAN client to $PUB:PORT.
-send() {
-	echo "$2" | in_ns client timeout 5 socat -u - "UDP4-SENDTO:$PUB:$1,bind=$CLIENT:$SPORT"
-}
+send() { udp_send client "$CLIENT:$SPORT" "$1" "$2"; }
 
 # arrived PORT WORD: the server got WORD on PORT from the router (hairpin
 # SNAT finished by TC egress), within 2 s.
-arrived() {
-	wait_for 20 grep -qE "^$ROUTER_LAN:[0-9]+ $2\$" "$HP_TMP/udp.$1.log"
-	local rc=$?
-	echo "server log :$1: $(tr '\n' ';' <"$HP_TMP/udp.$1.log"), expected $2 from $ROUTER_LAN" >&2
-	return $rc
-}
+arrived() { udp_logged "udp.$1.log" "$2" "$ROUTER_LAN"; }
 
-not_arrived() {
-	sleep 1
-	echo "server log :$1: $(tr '\n' ';' <"$HP_TMP/udp.$1.log"), expected no $2" >&2
-	! grep -q " $2\$" "$HP_TMP/udp.$1.log"
-}
+not_arrived() { udp_not_logged "udp.$1.log" "$2"; }
 
 # rule_id PORT: the id of the rule for udp $PUB:PORT.
 rule_id() {
@@ -76,7 +51,8 @@ has_handoff() {
 
 cases() {
 	local a b
-	serve_log "$PORT_A" && serve_log "$PORT_B" || { not_ok "$(t 'udp servers')" "did not start"; return; }
+	serve_udp_log "udp.$PORT_A.log" "$PORT_A" && serve_udp_log "udp.$PORT_B.log" "$PORT_B" ||
+		{ not_ok "$(t 'udp servers')" "did not start"; return; }
 	check "$(t 'attach lan0 wan0')" hp attach lan0 wan0
 	check "$(t 'fast path off')" hp config --fast-path off
 	check "$(t "forward add udp :$PORT_A")" hp forward add udp "$PUB:$PORT_A" "$SERVER:$PORT_A"

@@ -26,22 +26,27 @@ jumbo() (
 	for h in server client inet; do in_ns "$h" ip link set eth0 mtu 9000; done
 )
 
+# _send_until_seen N [bad]: error_arrives' sends, into its i and got; fails
+# only when a tool does.
+_send_until_seen() {
+	local pcap=$HP_TMP/icmp.$1${2:-}.pcap
+	for ((i = 0; i < 3; i++)); do
+		in_ns server timeout 30 "$PYTHON" "$HP_ROOT/tests/lib/icmpbig.py" send "$SERVER" "$INET" "$INET" \
+			"$SPORT" "$SERVER" "$CLOSED" "$1" ${2:+"$2"} || return 1
+		sleep 0.5
+		got=$(timeout 30 "$PYTHON" "$HP_ROOT/tests/lib/icmpbig.py" seen "$pcap" "$PUB" "$PUB" "$CLOSED") ||
+			return 1
+		[ -n "$got" ] && break
+	done
+	return 0
+}
+
 # error_arrives N [bad]: the server's error quoting N bytes reaches the
 # internet client translated, with all N bytes. Sent up to 3 times; every
 # one that arrives must be whole, and a "bad" one must never arrive.
 error_arrives() {
-	local pcap=$HP_TMP/icmp.$1${2:-}.pcap pid i got=
-	capture_start inet "icmp.$1${2:-}" icmp router "$INET" || return $CANT_TELL
-	pid=$CAPTURE_PID
-	for ((i = 0; i < 3; i++)); do
-		in_ns server timeout 30 "$PYTHON" "$HP_ROOT/tests/lib/icmpbig.py" send "$SERVER" "$INET" "$INET" \
-			"$SPORT" "$SERVER" "$CLOSED" "$1" ${2:+"$2"} || { _kill_bounded "$pid"; return $CANT_TELL; }
-		sleep 0.5
-		got=$(timeout 30 "$PYTHON" "$HP_ROOT/tests/lib/icmpbig.py" seen "$pcap" "$PUB" "$PUB" "$CLOSED") ||
-			{ _kill_bounded "$pid"; return $CANT_TELL; }
-		[ -n "$got" ] && break
-	done
-	_kill_bounded "$pid"
+	local i got=
+	capture_during inet "icmp.$1${2:-}" icmp router "$INET" _send_until_seen "$@" || return $CANT_TELL
 	echo "errors from $PUB quoting $PUB:$CLOSED at the internet client after $((i + 1)) sends:" \
 		"payload bytes '${got//$'\n'/ }', expected $1" >&2
 	[ -n "$got" ] && ! grep -qvx "$1" <<<"$got"
@@ -52,11 +57,7 @@ cases() {
 	check "$(t 'jumbo links (MTU 9000), no XDP on the far ends')" jumbo
 	check "$(t 'attach lan0 wan0 --mode generic')" hp attach lan0 wan0 --mode generic
 	check "$(t "forward add udp :$CLOSED")" hp forward add udp "$PUB:$CLOSED" "$SERVER:$CLOSED"
-	in_ns router ping -c 1 -W 2 "$SERVER" >&2
-	in_ns router ping -c 1 -W 2 "$INET" >&2
-	check "$(t 'internet client opens the UDP session')" \
-		in_ns inet "$PYTHON" "$HP_ROOT/tests/lib/icmpbig.py" udp "$PUB" "$CLOSED" "$SPORT"
-	check "$(t 'the session is there')" wait_for 20 output_has "$INET:$SPORT" hp sessions
+	check "$(t 'internet client opens the UDP session, and it is there')" inet_udp_session "$CLOSED" "$SPORT"
 
 	before=$(stat_get icmp_error_translated)
 	check "$(t 'error quoting 1000 bytes arrives translated (control)')" error_arrives 1000

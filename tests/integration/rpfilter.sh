@@ -23,39 +23,14 @@ DNS_PORT=5353
 SPORT=39548
 NO_ROUTE=198.51.100.9	# the router has no route to 198.51.100.0/24
 
-# serve_log: a UDP server on $SERVER:$DNS_PORT writing "SRC:PORT PAYLOAD" for
-# each datagram to $HP_TMP/udp.log.
-serve_log() {
-	hp_bg server udp.log "$PYTHON" -u -c '
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", int(sys.argv[1])))
-while True:
-    data, peer = s.recvfrom(2048)
-    print("%s:%d %s" % (peer[0], peer[1], data.decode(errors="replace").strip()))
-' "$DNS_PORT"
-	wait_for 100 listening server udp "$DNS_PORT"
-}
-
 # send NS SRC WORD: one datagram WORD from SRC:$SPORT in NS to $PUB:$DNS_PORT.
-send() {
-	echo "$3" | in_ns "$1" timeout 5 socat -u - "UDP4-SENDTO:$PUB:$DNS_PORT,bind=$2:$SPORT"
-}
+send() { udp_send "$1" "$2:$SPORT" "$DNS_PORT" "$3"; }
 
 # arrived WORD [FROM]: the server got WORD (from address FROM), within 2 s.
-arrived() {
-	wait_for 20 grep -qE "^${2:-[0-9.]+}:[0-9]+ $1\$" "$HP_TMP/udp.log"
-	local rc=$?
-	echo "server log: $(tr '\n' ';' <"$HP_TMP/udp.log"), expected $1 from ${2:-anyone}" >&2
-	return $rc
-}
+arrived() { udp_logged udp.log "$@"; }
 
 # not_arrived WORD: WORD has not reached the server after 1 s.
-not_arrived() {
-	sleep 1
-	echo "server log: $(tr '\n' ';' <"$HP_TMP/udp.log"), expected no $1" >&2
-	! grep -q " $1\$" "$HP_TMP/udp.log"
-}
+not_arrived() { udp_not_logged udp.log "$1"; }
 
 # rp MODE: net.ipv4.conf.{all,wan0}.rp_filter in the router, then the
 # re-read by `attach` of the interfaces already attached.
@@ -84,7 +59,7 @@ spoof_case() {
 
 cases() {
 	local drops
-	serve_log || { not_ok "$(t 'udp server')" "did not start"; return; }
+	serve_udp_log udp.log "$DNS_PORT" || { not_ok "$(t 'udp server')" "did not start"; return; }
 	in_ns inet ip addr add "$CLIENT/32" dev lo
 	in_ns inet ip addr add "$NO_ROUTE/32" dev lo
 	# Its ARP requests from its own address: one from a spoofed source would

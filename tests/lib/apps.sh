@@ -33,6 +33,26 @@ serve_udp() {
 	wait_for 100 listening server udp "$UDP_PORT"
 }
 
+# serve_udp_log NAME PORT: a UDP server on $SERVER:PORT writing "SRC:PORT
+# PAYLOAD" for each datagram to $HP_TMP/NAME (read by udp_logged).
+serve_udp_log() {
+	hp_bg server "$1" "$PYTHON" -u -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", int(sys.argv[1])))
+while True:
+    data, peer = s.recvfrom(2048)
+    print("%s:%d %s" % (peer[0], peer[1], data.decode(errors="replace").strip()))
+' "$2"
+	wait_for 100 listening server udp "$2"
+}
+
+# udp_send NS SRC:SPORT PORT WORD: one datagram WORD from SRC:SPORT in NS to
+# $PUB:PORT.
+udp_send() {
+	echo "$4" | in_ns "$1" timeout 5 socat -u - "UDP4-SENDTO:$PUB:$3,bind=$2"
+}
+
 # serve_upload: receive one TCP stream on $SERVER:9000 into $HP_TMP/upload.bin.
 serve_upload() {
 	rm -f "$HP_TMP/upload.bin"
@@ -187,4 +207,19 @@ capture_start() {
 	done
 	echo "capture_start: tcpdump in $1 caught nothing in 20 pings" >&2
 	return 1
+}
+
+# capture_during NS NAME FILTER FROM DST CMD...: CMD while capture_start's
+# capture (the same first five arguments) runs, which ends 0.5 s after CMD
+# so that its last packets are in. CMD's status, or CANT_TELL when the
+# capture did not start.
+capture_during() {
+	local rc
+	capture_start "$1" "$2" "$3" "$4" "$5" || return $CANT_TELL
+	shift 5
+	"$@"
+	rc=$?
+	sleep 0.5
+	_kill_bounded "$CAPTURE_PID"
+	return $rc
 }

@@ -132,6 +132,32 @@ iperf_ok() {
 	in_ns "$1" timeout 30 iperf3 -c "$PUB" -p 5201 -t 2 >&2
 }
 
+# udp_logged NAME WORD [FROM]: the server's serve_udp_log log NAME holds WORD
+# (from address FROM, default anyone), within 2 s.
+udp_logged() {
+	wait_for 20 grep -qE "^${3:-[0-9.]+}:[0-9]+ $2\$" "$HP_TMP/$1"
+	local rc=$?
+	echo "server log $1: $(tr '\n' ';' <"$HP_TMP/$1"), expected $2 from ${3:-anyone}" >&2
+	return $rc
+}
+
+# udp_not_logged NAME WORD: WORD is not in that log after 1 s.
+udp_not_logged() {
+	sleep 1
+	echo "server log $1: $(tr '\n' ';' <"$HP_TMP/$1"), expected no $2" >&2
+	! grep -q " $2\$" "$HP_TMP/$1"
+}
+
+# inet_udp_session PORT SPORT: the internet client opens a UDP session to
+# $PUB:PORT from SPORT (one datagram, icmpbig.py), the router's neighbours
+# resolved first so that nothing later waits for ARP; it is in `sessions`.
+inet_udp_session() {
+	in_ns router ping -c 1 -W 2 "$SERVER" >&2
+	in_ns router ping -c 1 -W 2 "$INET" >&2
+	in_ns inet "$PYTHON" "$HP_ROOT/tests/lib/icmpbig.py" udp "$PUB" "$1" "$2" || return $CANT_TELL
+	wait_for 20 output_has "$INET:$2" hp sessions
+}
+
 # publish [OPTS...]: the story's rule, tcp 203.0.113.4:80 -> 192.168.0.2:80.
 # shellcheck disable=SC2120 # options are optional
 publish() {
