@@ -18,5 +18,6 @@ extern const struct command cmd_config;
 extern const struct command cmd_apply;
 extern const struct command cmd_save;
 extern const struct command cmd_import;
+extern const struct command cmd_monitor;
 
 #endif /* HP_USER_CMD_H */

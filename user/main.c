@@ -19,6 +19,7 @@ static const struct command *const commands[] = {
 	&cmd_apply,
 	&cmd_save,
 	&cmd_import,
+	&cmd_monitor,
 	NULL,
 };
 

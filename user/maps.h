@@ -26,7 +26,9 @@
 	X(nexthops, "hp_nexthops")         \
 	X(config, "hp_config")             \
 	X(meta, "hp_meta")                 \
-	X(gc, "hp_gc")
+	X(gc, "hp_gc")                     \
+	X(monitor, "hp_monitor")           \
+	X(events, "hp_events")
 
 /* File descriptors of the pinned maps; -1 where not open. */
 struct hp_maps {
