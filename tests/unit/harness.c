@@ -89,6 +89,7 @@ int main(int argc, char **argv)
 	register_icmp_tests();
 	register_rule_tests();
 	register_nexthop_tests();
+	register_event_tests();
 
 	env_ok = env_setup(why, sizeof(why));
 	/*

@@ -37,6 +37,7 @@ void register_session_tests(void);
 void register_icmp_tests(void);
 void register_rule_tests(void);
 void register_nexthop_tests(void);
+void register_event_tests(void);
 
 /* Record a failure (the first one counts) or a skip; false for chaining. */
 bool test_fail(const char *file, int line, const char *fmt, ...)
