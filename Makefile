@@ -16,9 +16,13 @@
 #   make ARCH=arm64 CC=aarch64-linux-gnu-gcc
 # CC, CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS are honoured (Debian's
 # dpkg-buildflags reach the compile and the link); libbpf is found with
-# pkg-config, for the target when cross compiling.
+# pkg-config, for the target when cross compiling. BPF_EXTRA_CFLAGS reach the
+# BPF compile only (e.g. -mcpu=v3: other programs from the same source, as
+# the upgrade test uses).
 
 BUILD     ?= build
+# The loader's version (`hairpin-xdp --version`, the Debian package's).
+VERSION   ?= $(or $(shell git log -1 --format=0.1.0~git%cd.%h --date=format:%Y%m%d 2>/dev/null),0.1.0)
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
 
@@ -70,7 +74,7 @@ TARGET_ENDIAN := $(shell echo | $(CC) -dM -E - 2>/dev/null | \
 	sed -n 's/^\#define __BYTE_ORDER__ __ORDER_\([A-Z]*\)_ENDIAN__$$/\1/p')
 BPF_TARGET ?= $(if $(filter BIG,$(TARGET_ENDIAN)),bpfeb,bpfel)
 BPF_CFLAGS := -g -O2 -target $(BPF_TARGET) -Wall -Wextra -Wno-unused-parameter \
-	-Iinclude -Ibpf -Ivmlinux
+	-Iinclude -Ibpf -Ivmlinux $(BPF_EXTRA_CFLAGS)
 
 BPF_OBJ   := $(BUILD)/hairpin.bpf.o
 SKEL      := $(BUILD)/hairpin.skel.h
@@ -107,16 +111,23 @@ $(BPF_OBJ): bpf/hairpin.bpf.c $(BPF_HDRS) | $(BUILD)
 $(SKEL): $(BPF_OBJ)
 	$(BPFTOOL) gen skeleton $< name hairpin > $@.tmp && mv $@.tmp $@ || { rm -f $@.tmp; exit 1; }
 
-# Every object waits for the skeleton (some include it); -MMD records the
-# headers each really includes.
-$(BUILD)/obj/%.o: user/%.c | $(SKEL) $(BUILD)/obj
+# The version, rewritten only when it changes (so only what includes it is
+# rebuilt).
+$(BUILD)/hp_version.h: FORCE | $(BUILD)
+	@echo '#define HP_VERSION "$(VERSION)"' > $@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+.PHONY: FORCE
+
+# Every object waits for the skeleton and the version (some include them);
+# -MMD records the headers each really includes.
+$(BUILD)/obj/%.o: user/%.c | $(SKEL) $(BUILD)/hp_version.h $(BUILD)/obj
 	$(CC) $(HP_CPPFLAGS) $(CPPFLAGS) $(HP_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/hairpin-xdp: $(USER_OBJS)
 	$(CC) $(HP_CFLAGS) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(HP_LDLIBS) $(LDLIBS)
 
 # The same loader under AddressSanitizer and UBSan, run by the test suite.
-$(BUILD)/asan/obj/%.o: user/%.c | $(SKEL) $(BUILD)/asan/obj
+$(BUILD)/asan/obj/%.o: user/%.c | $(SKEL) $(BUILD)/hp_version.h $(BUILD)/asan/obj
 	$(CC) $(HP_CPPFLAGS) $(CPPFLAGS) $(HP_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(FAULT_FLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/asan/hairpin-xdp: $(ASAN_OBJS)
@@ -243,7 +254,7 @@ uninstall:
 # debhelper): the install above staged with PREFIX=/usr, the maintainer
 # scripts of packaging/debian/, and the library dependencies that
 # dpkg-shlibdeps reads from the binary. Installs with apt-get install ./FILE.
-DEB_VERSION ?= $(or $(shell git log -1 --format=0.1.0~git%cd.%h --date=format:%Y%m%d 2>/dev/null),0.1.0)
+DEB_VERSION ?= $(VERSION)
 DEB_ARCH    ?= $(shell dpkg-architecture -qDEB_HOST_ARCH $(if $(filter $(TRIPLET),$(HOST_TRIPLET)),,-t$(TRIPLET)) 2>/dev/null)
 DEB_STAGE   := $(BUILD)/deb
 DEB         := $(BUILD)/hairpin-xdp_$(DEB_VERSION)_$(DEB_ARCH).deb

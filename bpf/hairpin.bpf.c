@@ -225,4 +225,11 @@ pass:
 	return TC_ACT_OK;
 }
 
+/* Run by the loader after each load: starts the sweeper (lib/gc.h). */
+SEC("syscall")
+int gc_start(void *ctx)
+{
+	return hp_gc_start();
+}
+
 char LICENSE[] SEC("license") = "GPL";

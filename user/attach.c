@@ -14,7 +14,9 @@
 #include "fault.h"
 #include "log.h"
 #include "maps.h"
+#include "object.h"
 #include "pins.h"
+#include "upgrade.h"
 
 /* The configuration of a fresh load: defaults overridden by what was given. */
 void attach_initial_config(const struct attach_opts *o, struct hp_config *cfg)
@@ -84,16 +86,13 @@ static int pin_prog(struct bpf_program *prog, const char *rel)
  */
 static int load_and_pin(const struct attach_opts *o)
 {
-	char maps_dir[PATH_MAX];
-	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = maps_dir);
 	struct hp_meta meta = { .layout = HP_LAYOUT_VERSION };
 	struct hp_config cfg;
+	struct hp_build build;
 	struct hairpin *skel;
 	__u32 entries, egress_entries, key = 0;
 	int ncpu, err = -1;
 
-	if (pin_path(maps_dir, sizeof(maps_dir), PIN_MAPS))
-		return -1;
 	attach_initial_config(o, &cfg);
 	entries = cfg.max_sessions * HP_ENTRIES_PER_SESSION;
 	egress_entries = cfg.max_sessions * HP_EGRESS_ENTRIES_PER_SESSION;
@@ -103,9 +102,10 @@ static int load_and_pin(const struct attach_opts *o)
 	cfg.nr_cpus = ncpu;
 	cfg.evict_slots = cfg.max_sessions; /* the eviction ring: a slot per session */
 
-	skel = hairpin__open_opts(&open_opts);
+	skel = object_open(true);
 	if (!skel)
-		return errorf("cannot open the BPF object: %s", strerror(errno));
+		return -1;
+	object_stamp(skel);
 	if (bpf_map__set_max_entries(skel->maps.hp_sessions, entries) ||
 	    bpf_map__set_max_entries(skel->maps.hp_egress, egress_entries) ||
 	    bpf_map__set_max_entries(skel->maps.hp_evict, cfg.evict_slots)) {
@@ -128,6 +128,15 @@ static int load_and_pin(const struct attach_opts *o)
 		errorf("cannot write hp_meta: %s", strerror(errno));
 		goto out;
 	}
+	object_build(&build);
+	err = bpf_map_update_elem(bpf_map__fd(skel->maps.hp_build), &key, &build, BPF_ANY);
+	if (err) {
+		errorf("cannot write hp_build: %s", strerror(errno));
+		goto out;
+	}
+	err = object_start_sweeper(skel);
+	if (err)
+		goto out;
 	err = fault("attach:maps-pinned") || pin_prog(skel->progs.tc_egress, PIN_PROG_TC) ||
 	      fault("attach:tc-prog-pinned") || pin_prog(skel->progs.xdp_ingress, PIN_PROG_XDP);
 	pr_debug("loaded: %u session entries, snat ports %u-%u", entries,
@@ -236,6 +245,8 @@ void attach_undo(struct attach_result *res, int n, const struct hp_maps *m)
 int attach_ifaces(const struct attach_opts *o, struct attach_result *res, int n,
 		  bool root_existed, bool *loaded, struct hp_maps *m)
 {
+	bool upgraded;
+
 	*loaded = false;
 	if (!pins_loaded()) {
 		*loaded = true; /* from here on, a failure removes what it made */
@@ -254,7 +265,7 @@ int attach_ifaces(const struct attach_opts *o, struct attach_result *res, int n,
 	}
 	if (maps_open(m))
 		goto undo;
-	if (!*loaded && attach_check_loaded(m, o))
+	if (!*loaded && (attach_check_loaded(m, o) || upgrade_programs(m, &upgraded)))
 		goto err;
 	if (attach_all(res, n, m))
 		goto undo;

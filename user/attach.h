@@ -17,6 +17,7 @@ struct attach_opts {
 	enum xdp_mode mode;
 	bool snat_set;
 	bool max_set;
+	bool reset_state;	/* attach --reset-state: drop the loaded instance first */
 	/*
 	 * Only what the user gave: timeouts left 0, flags without
 	 * HP_CF_NO_FAST_PATH mean "no opinion".

@@ -6,6 +6,7 @@
 
 #include "hairpin/abi.h"
 #include "cli.h"
+#include "cmd.h"
 #include "log.h"
 
 #define PROG "hairpin-xdp"
@@ -30,12 +31,22 @@ static int set_bpffs(void *o, const char *arg)
 	return 0;
 }
 
+/* --version prints and ends the run, wherever it is given. */
+static int set_version(void *o, const char *arg)
+{
+	int err = version_print();
+
+	fflush(stdout);
+	exit(err ? 1 : 0);
+}
+
 /* -h/--help is handled by the parser itself (its @set is never called). */
 static const struct cli_opt global_opts[] = {
 	CLI_OPT_SHORT('j', "json", NULL, "machine-readable output; errors as {\"error\": ...}", set_json),
 	CLI_OPT_SHORT('v', "verbose", NULL, "debug messages, including libbpf's", set_verbose),
 	CLI_OPT("bpffs", "DIR", "pin root (default " HP_PIN_ROOT_DEFAULT ",\nor $HAIRPIN_XDP_BPFFS)",
 		set_bpffs),
+	CLI_OPT("version", NULL, "this loader's version and the loaded programs'", set_version),
 	CLI_OPT_SHORT('h', "help", NULL, "this help", NULL),
 	{ NULL },
 };

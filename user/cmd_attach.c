@@ -16,6 +16,7 @@
 #include "maps.h"
 #include "parse.h"
 #include "pins.h"
+#include "teardown.h"
 #include "veth.h"
 
 static const char help[] =
@@ -29,6 +30,11 @@ static const char help[] =
 	"--snat-ports, --max-sessions, --no-fast-path and --timeout are applied when\n"
 	"the programs are loaded (the first attach); on a loaded instance they must\n"
 	"match it or be left out (see `hairpin-xdp config`).\n"
+	"\n"
+	"A build whose programs differ from the loaded ones replaces them in place\n"
+	"on every attached interface, keeping every map, rule and session, when\n"
+	"the maps have the layout it was built for; otherwise it changes nothing\n"
+	"and says so (--reset-state starts over).\n"
 	"\n"
 	"The TC egress filter uses handle 0x4850 and pref 0x4850 (18512) on a\n"
 	"clsact qdisc; the qdisc is removed at detach only if attach created it.\n";
@@ -73,6 +79,12 @@ static int set_timeout(void *opts, const char *arg)
 	return parse_timeout(arg, &((struct attach_opts *)opts)->given);
 }
 
+static int set_reset_state(void *opts, const char *arg)
+{
+	((struct attach_opts *)opts)->reset_state = true;
+	return 0;
+}
+
 static const struct cli_opt attach_options[] = {
 	CLI_OPT("mode", "native|generic", "XDP mode (default: native, generic when the\n"
 	  "driver has no native XDP, e.g. a bridge or a VLAN)", set_mode),
@@ -82,6 +94,8 @@ static const struct cli_opt attach_options[] = {
 	CLI_OPT("no-fast-path", NULL, "always pass translated packets to the stack", set_no_fast_path),
 	CLI_OPT("timeout", "NAME=SECONDS", "idle timeout; NAME: tcp-established (7440),\n"
 	  "tcp-transitory (240), udp (120), udp-oneway (30)", set_timeout),
+	CLI_OPT("reset-state", NULL, "start over: detach everywhere and drop every rule\n"
+	  "and session first (the way out of maps of an\nincompatible build)", set_reset_state),
 	{ NULL },
 };
 
@@ -129,6 +143,20 @@ static void print_results(const struct attach_result *res, int n, bool loaded)
 	}
 }
 
+/* --reset-state: what detach --all does, but the root (and its lock) stays. */
+static int reset_state(void)
+{
+	struct detach_target *t;
+	int n, err;
+
+	err = teardown_all(false, &t, &n);
+	free(t);
+	if (!err)
+		pr_info("reset: detached %d interface%s, dropped every rule and session", n,
+			n == 1 ? "" : "s");
+	return err;
+}
+
 static int attach_run(void *opts, int n, char **argv)
 {
 	const struct attach_opts *o = opts;
@@ -141,6 +169,7 @@ static int attach_run(void *opts, int n, char **argv)
 	if (!res)
 		return errorf("out of memory");
 	if (attach_resolve(res, argv, n, o->mode) || pins_root_check(&root_existed) || pins_lock(true) ||
+	    (o->reset_state && root_existed && reset_state()) ||
 	    attach_ifaces(o, res, n, root_existed, &loaded, &m))
 		goto out;
 	/* Only after success: a failed attach prints its one error line. */

@@ -4,7 +4,6 @@
  * named ones first, so that a typo changes nothing; --all also unpins the
  * programs and maps and removes the pin root.
  */
-#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include "log.h"
 #include "maps.h"
 #include "pins.h"
+#include "teardown.h"
 
 struct detach_opts {
 	bool all;
@@ -34,12 +34,7 @@ static const struct cli_opt detach_options[] = {
 	{ NULL },
 };
 
-struct target {
-	__u32 ifindex;
-	struct hp_iface rec;
-};
-
-static void print_detached(const struct target *t, int n, bool unloaded)
+static void print_detached(const struct detach_target *t, int n, bool unloaded)
 {
 	if (g_opts.json) {
 		json_begin_object();
@@ -61,26 +56,10 @@ static void print_detached(const struct target *t, int n, bool unloaded)
 	}
 }
 
-/*
- * An XDP link pin without an hp_ifaces entry (an attach that died half way):
- * still detach it, by the name in the pin.
- */
-static int find_stray(const char *name, struct target *t)
-{
-	char rel[PATH_MAX];
-
-	if (iface_link_rel(rel, sizeof(rel), name) || !pin_exists(rel))
-		return 0;
-	memset(t, 0, sizeof(*t));
-	t->ifindex = if_nametoindex(name);
-	snprintf(t->rec.name, sizeof(t->rec.name), "%s", name);
-	return 1;
-}
-
 static int detach_named(char **names, int n)
 {
 	struct hp_maps m = HP_MAPS_INIT;
-	struct target *t;
+	struct detach_target *t;
 	int err = -1;
 
 	if (pins_lock(false) || pins_require_loaded())
@@ -94,7 +73,7 @@ static int detach_named(char **names, int n)
 		int found = iface_find_attached(&m, names[i], &t[i].ifindex, &t[i].rec);
 
 		if (!found)
-			found = find_stray(names[i], &t[i]);
+			found = teardown_find_stray(names[i], &t[i]);
 		if (!found) {
 			errorf("%s: not attached", names[i]);
 			goto out;
@@ -118,52 +97,11 @@ out:
 	return err;
 }
 
-/* Everything in hp_ifaces, then stray link pins. */
-static int collect_all(const struct hp_maps *m, struct target **out, int *n)
-{
-	struct target *t = calloc(HP_MAX_IFACES * 2, sizeof(*t));
-	char dir[PATH_MAX];
-	__u32 key, *prev = NULL;
-	struct dirent *de;
-	DIR *d;
-
-	*out = t;
-	*n = 0;
-	if (!t)
-		return errorf("out of memory");
-	while (m->ifaces >= 0 && *n < HP_MAX_IFACES &&
-	       !bpf_map_get_next_key(m->ifaces, prev, &key)) {
-		prev = &key;
-		if (bpf_map_lookup_elem(m->ifaces, &key, &t[*n].rec))
-			continue;
-		t[*n].ifindex = key;
-		(*n)++;
-	}
-	if (pin_path(dir, sizeof(dir), PIN_LINKS))
-		return -1;
-	d = opendir(dir);
-	while (d && (de = readdir(d)) && *n < HP_MAX_IFACES * 2) {
-		char name[IFNAMSIZ];
-		bool known = false;
-
-		if (iface_link_name(de->d_name, name, sizeof(name)))
-			continue;
-		for (int i = 0; i < *n; i++)
-			known |= !strcmp(t[i].rec.name, name);
-		if (!known && find_stray(name, &t[*n]))
-			(*n)++;
-	}
-	if (d)
-		closedir(d);
-	return 0;
-}
-
 static int detach_all(void)
 {
-	struct hp_maps m = HP_MAPS_INIT;
-	struct target *t = NULL;
+	struct detach_target *t = NULL;
 	bool exists;
-	int n = 0, err = 0;
+	int n = 0, err;
 
 	if (pins_root_check(&exists))
 		return -1;
@@ -176,17 +114,7 @@ static int detach_all(void)
 	}
 	if (pins_lock(false))
 		return -1;
-	/* A half-loaded root (maps missing) is still cleaned below. */
-	if (pin_exists(PIN_MAPS "/hp_ifaces") && maps_open(&m))
-		return -1;
-	if (collect_all(&m, &t, &n))
-		err = -1;
-	for (int i = 0; i < n; i++)
-		if (iface_detach(&m, t[i].ifindex, &t[i].rec))
-			err = -1;
-	maps_close(&m);
-	if (pins_remove_all(true))
-		err = -1;
+	err = teardown_all(true, &t, &n);
 	if (!err)
 		print_detached(t, n, true);
 	free(t);

@@ -21,10 +21,11 @@
 #include "hairpin/counters.h"
 #include "cli.h"
 #include "cmd.h"
+#include "events.h"
 #include "json.h"
 #include "log.h"
-#include "maps.h"
 #include "parse.h"
+#include "pins.h"
 
 struct monitor_opts {
 	__u32 drop_rate;
@@ -61,7 +62,7 @@ static int set_count(void *o, const char *arg)
 
 static const struct cli_opt monitor_options[] = {
 	CLI_OPT("drop-rate", "N", "drop events a second per CPU (default 1000;\n"
-	  "0: none); the others are counted in event_drop_capped", set_drop_rate),
+	  "0: none); the others are only counted", set_drop_rate),
 	CLI_OPT("count", "N", "exit after N events", set_count),
 	{ NULL },
 };
@@ -73,7 +74,7 @@ static void monitor_init(void *o)
 
 struct monitor {
 	const struct monitor_opts *opts;
-	struct hp_maps maps;
+	struct event_maps maps;
 	__u64 seen;
 	__u64 lost0, capped0; /* the counters when it started */
 };
@@ -191,18 +192,12 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static int read_lost(const struct monitor *mon, __u64 *lost, __u64 *capped)
-{
-	return map_percpu_sum(mon->maps.stats, HP_EVENT_LOST, lost, 1) ||
-	       map_percpu_sum(mon->maps.stats, HP_EVENT_DROP_CAPPED, capped, 1);
-}
-
 /* The summary, on stderr: stdout is the events. */
 static void summary(const struct monitor *mon)
 {
 	__u64 lost = 0, capped = 0;
 
-	if (read_lost(mon, &lost, &capped))
+	if (event_losses(&mon->maps, &lost, &capped))
 		return;
 	fprintf(stderr, "hairpin-xdp monitor: %llu events, %llu lost (ring buffer full), "
 		"%llu drop events over the rate cap\n", (unsigned long long)mon->seen,
@@ -232,12 +227,13 @@ static int listen_loop(struct monitor *mon, struct ring_buffer *rb)
 
 static int monitor_run(void *opts, int argc, char **argv)
 {
-	struct monitor mon = { .opts = opts, .maps = HP_MAPS_INIT };
+	struct monitor mon = { .opts = opts, .maps = EVENT_MAPS_INIT };
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct ring_buffer *rb = NULL;
 	int err = -1;
 
-	if (maps_open_loaded(&mon.maps) || read_lost(&mon, &mon.lost0, &mon.capped0))
+	if (pins_require_loaded() || event_maps_open(&mon.maps, NULL) ||
+	    event_losses(&mon.maps, &mon.lost0, &mon.capped0))
 		goto out;
 	rb = ring_buffer__new(mon.maps.events, on_event, &mon, NULL);
 	if (!rb) {
@@ -256,7 +252,7 @@ static int monitor_run(void *opts, int argc, char **argv)
 	summary(&mon);
 out:
 	ring_buffer__free(rb);
-	maps_close(&mon.maps);
+	event_maps_close(&mon.maps);
 	return err;
 }
 
@@ -268,8 +264,8 @@ const struct command cmd_monitor = {
 		"its TCP state changed, [DESTROY] removed (expired or evicted), [DROP] a\n"
 		"dropped packet with its reason. With --json, one object per line. Runs\n"
 		"until SIGINT or SIGTERM (or --count events), then prints on stderr how many\n"
-		"events came and how many were lost: ring buffer full (event_lost) or drop\n"
-		"events over --drop-rate (event_drop_capped); `stats` shows both counters.\n"
+		"events came and how many were lost: ring buffer full, or drop events over\n"
+		"--drop-rate; `stats` shows both counts (events: lost, capped).\n"
 		"Costs the datapath nothing while no monitor runs; one monitor at a time.\n",
 	.opts = monitor_options,
 	.opts_size = sizeof(struct monitor_opts),

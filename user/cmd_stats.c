@@ -13,6 +13,7 @@
 #include "hairpin/counters.h"
 #include "cli.h"
 #include "cmd.h"
+#include "events.h"
 #include "json.h"
 #include "log.h"
 #include "maps.h"
@@ -29,8 +30,48 @@ static const struct {
 #undef COUNTER
 };
 
+/* What the monitor did not get (hp_event_cpu); nothing from older programs. */
+struct event_counts {
+	bool have;
+	__u64 lost, capped;
+};
+
+static void print_events(const struct event_counts *ev)
+{
+	if (!ev->have)
+		return;
+	if (g_opts.json) {
+		json_key("events");
+		json_begin_object();
+		json_kv_u64("lost", ev->lost);
+		json_kv_u64("capped", ev->capped);
+		json_end_object();
+		return;
+	}
+	printf("events: %llu lost (ring buffer full), %llu drop events over the rate cap\n",
+	       (unsigned long long)ev->lost, (unsigned long long)ev->capped);
+}
+
+static int read_events(struct event_counts *ev)
+{
+	struct event_maps em;
+	bool missing;
+	int err;
+
+	ev->have = false;
+	if (event_maps_open(&em, &missing))
+		return -1;
+	if (missing)
+		return 0;
+	err = event_losses(&em, &ev->lost, &ev->capped);
+	event_maps_close(&em);
+	ev->have = !err;
+	return err;
+}
+
 static void print_stats(const __u64 *values, const struct rule_set *rules,
-			const struct addr_table *addrs, const struct hp_gc *gc)
+			const struct addr_table *addrs, const struct hp_gc *gc,
+			const struct event_counts *ev)
 {
 	if (g_opts.json) {
 		json_begin_object();
@@ -48,6 +89,7 @@ static void print_stats(const __u64 *values, const struct rule_set *rules,
 		json_kv_u64("last_sweep_ns", gc->last_sweep_ns);
 		json_kv_u64("last_visited", gc->last_visited);
 		json_end_object();
+		print_events(ev);
 		json_end_object();
 		return;
 	}
@@ -62,6 +104,7 @@ static void print_stats(const __u64 *values, const struct rule_set *rules,
 	printf("gc: last sweep %llu us over %llu entries\n",
 	       (unsigned long long)(gc->last_sweep_ns / 1000),
 	       (unsigned long long)gc->last_visited);
+	print_events(ev);
 }
 
 static int stats_run(void *opts, int argc, char **argv)
@@ -70,6 +113,7 @@ static int stats_run(void *opts, int argc, char **argv)
 	__u64 values[HP_COUNTER_MAX];
 	struct rule_set rules = { 0 };
 	struct addr_table addrs = { 0 };
+	struct event_counts ev;
 	struct hp_gc gc;
 	__u32 key = 0;
 	int err;
@@ -86,7 +130,9 @@ static int stats_run(void *opts, int argc, char **argv)
 		errorf("cannot read hp_gc: %s", strerror(errno));
 		goto out;
 	}
-	print_stats(values, &rules, &addrs, &gc);
+	if (read_events(&ev))
+		goto out;
+	print_stats(values, &rules, &addrs, &gc, &ev);
 	err = 0;
 out:
 	rules_free(&rules);

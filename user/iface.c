@@ -385,3 +385,30 @@ int iface_detach(const struct hp_maps *m, __u32 ifindex, const struct hp_iface *
 	}
 	return err;
 }
+
+int iface_replace_progs(__u32 ifindex, const struct hp_iface *rec, int xdp_fd, int tc_fd)
+{
+	char name[IFNAMSIZ], rel[PATH_MAX], path[PATH_MAX];
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts opts;
+	int link_fd, err;
+
+	snprintf(name, sizeof(name), "%.*s", (int)sizeof(rec->name), rec->name);
+	if (iface_link_rel(rel, sizeof(rel), name) || pin_path(path, sizeof(path), "%s", rel))
+		return -1;
+	link_fd = bpf_obj_get(path);
+	if (link_fd < 0)
+		return errorf("%s: cannot open XDP link %s: %s", name, path, strerror(errno));
+	err = bpf_link_update(link_fd, xdp_fd, NULL);
+	close(link_fd);
+	if (err)
+		return errorf("%s: cannot replace the XDP program: %s", name, strerror(errno));
+
+	tc_hook_init(&hook, ifindex);
+	tc_opts_init(&opts, tc_fd);
+	opts.flags = BPF_TC_F_REPLACE;
+	err = bpf_tc_attach(&hook, &opts);
+	if (err)
+		return errorf("%s: cannot replace the tc egress program: %s", name, strerror(-err));
+	return 0;
+}

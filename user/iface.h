@@ -73,5 +73,11 @@ int iface_find_attached(const struct hp_maps *m, const char *name,
  * cleaned.
  */
 int iface_detach(const struct hp_maps *m, __u32 ifindex, const struct hp_iface *rec);
+/*
+ * Put other programs on an attached interface, each swap atomic for the
+ * packets: the XDP link's program (bpf_link_update) and the TC filter's
+ * (a replace of the same handle and priority).
+ */
+int iface_replace_progs(__u32 ifindex, const struct hp_iface *rec, int xdp_fd, int tc_fd);
 
 #endif /* HP_USER_IFACE_H */

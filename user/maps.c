@@ -7,6 +7,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "layout.h"
 #include "log.h"
 #include "maps.h"
 #include "pins.h"
@@ -26,7 +27,7 @@ static int *map_fd(struct hp_maps *m, size_t i)
 	return (int *)((char *)m + map_pins[i].offset);
 }
 
-int maps_open(struct hp_maps *m)
+int maps_open_unchecked(struct hp_maps *m)
 {
 	char path[PATH_MAX];
 
@@ -52,6 +53,17 @@ int maps_open(struct hp_maps *m)
 err:
 	maps_close(m);
 	return -1;
+}
+
+int maps_open(struct hp_maps *m)
+{
+	if (maps_open_unchecked(m))
+		return -1;
+	if (layout_check()) {
+		maps_close(m);
+		return -1;
+	}
+	return 0;
 }
 
 int maps_open_loaded(struct hp_maps *m)
@@ -293,4 +305,14 @@ int meta_read(const struct hp_maps *m, struct hp_meta *meta)
 int meta_write(const struct hp_maps *m, const struct hp_meta *meta)
 {
 	return single_write(m->meta, "hp_meta", meta);
+}
+
+bool map_has_sizes(int fd, size_t key_size, size_t value_size)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	return !bpf_obj_get_info_by_fd(fd, &info, &len) && info.key_size == key_size &&
+	       info.value_size == value_size;
 }

@@ -26,9 +26,7 @@
 	X(nexthops, "hp_nexthops")         \
 	X(config, "hp_config")             \
 	X(meta, "hp_meta")                 \
-	X(gc, "hp_gc")                     \
-	X(monitor, "hp_monitor")           \
-	X(events, "hp_events")
+	X(gc, "hp_gc")
 
 /* File descriptors of the pinned maps; -1 where not open. */
 struct hp_maps {
@@ -41,7 +39,14 @@ struct hp_maps {
 #define HP_MAP_NONE(field, name) .field = -1,
 #define HP_MAPS_INIT { HP_MAP_LIST(HP_MAP_NONE) }
 
+/*
+ * Open every map of HP_MAP_LIST, once layout_check() says they are this
+ * build's; maps_open_unchecked() only for tearing down (detach --all).
+ */
 int maps_open(struct hp_maps *m);
+int maps_open_unchecked(struct hp_maps *m);
+/* Whether map @fd has keys of @key_size and values of @value_size. */
+bool map_has_sizes(int fd, size_t key_size, size_t value_size);
 void maps_close(struct hp_maps *m);
 /* pins_require_loaded() and maps_open(): what every reading command does. */
 int maps_open_loaded(struct hp_maps *m);

@@ -13,8 +13,8 @@
  *
  * Bounded when someone listens: drop events have a per-CPU budget of
  * hp_monitor.drop_rate a second (a fixed one-second window); those over it
- * are counted in event_drop_capped. A full ring buffer is counted in
- * event_lost. Session events have no budget: they come no faster than
+ * are counted (hp_event_cpu.capped). A full ring buffer is counted too
+ * (hp_event_cpu.lost). Session events have no budget: they come no faster than
  * sessions are made, and a full ring counts them lost.
  *
  * Built with -DHP_NO_EVENTS the hooks are empty (the benchmark's baseline).
@@ -25,26 +25,16 @@
 #include "lib/maps.h"
 #include "lib/parse.h"
 
-/* hp_stats' increment, without the drop hook (lib/counters.h). */
-static __always_inline void hp_stat_inc(__u32 counter)
-{
-	__u64 *value = bpf_map_lookup_elem(&hp_stats, &counter);
-
-	if (value)
-		*value += 1;
-}
-
 /*
- * Map keys as read-only data rather than on the stack: the hooks are called
- * from the eviction walk, whose frame adds to xdp_ingress's (the verifier's
- * 512 bytes are for the whole call chain).
+ * The key of the one-element maps as read-only data rather than on the
+ * stack: the hooks are called from the eviction walk, whose frame adds to
+ * xdp_ingress's (the verifier's 512 bytes are for the whole call chain).
  */
-static const __u32 hp_monitor_key = 0;
-static const __u32 hp_event_lost_key = HP_EVENT_LOST;
+static const __u32 hp_zero_key = 0;
 
 static __always_inline struct hp_monitor *hp_monitor_get(void)
 {
-	return bpf_map_lookup_elem(&hp_monitor, &hp_monitor_key);
+	return bpf_map_lookup_elem(&hp_monitor, &hp_zero_key);
 }
 
 /* The per-packet test: is anybody listening (or was, and left)? */
@@ -68,9 +58,7 @@ static __always_inline bool hp_events_live(struct hp_monitor *m, __u64 now)
 
 static __always_inline struct hp_event_cpu *hp_event_cpu_get(void)
 {
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&hp_event_cpu, &zero);
+	return bpf_map_lookup_elem(&hp_event_cpu, &hp_zero_key);
 }
 
 /*
@@ -81,12 +69,12 @@ static __always_inline struct hp_event_cpu *hp_event_cpu_get(void)
 static __always_inline struct hp_event *hp_event_reserve(__u8 type)
 {
 	struct hp_event *e = bpf_ringbuf_reserve(&hp_events, sizeof(*e), 0);
-	__u64 *lost;
+	struct hp_event_cpu *c;
 
 	if (!e) {
-		lost = bpf_map_lookup_elem(&hp_stats, &hp_event_lost_key);
-		if (lost)
-			*lost += 1;
+		c = hp_event_cpu_get();
+		if (c)
+			c->lost++;
 		return NULL;
 	}
 	e->ts_ns = bpf_ktime_get_ns();
@@ -129,7 +117,7 @@ static __always_inline bool hp_event_drop_budget(const struct hp_monitor *m, str
 		c->used = 0;
 	}
 	if (c->used >= m->drop_rate) {
-		hp_stat_inc(HP_EVENT_DROP_CAPPED);
+		c->capped++;
 		return false;
 	}
 	c->used++;

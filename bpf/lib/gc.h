@@ -4,7 +4,8 @@
  * sweeper frees their entries so that the table does not fill with them. A
  * bpf_timer in hp_gc fires every HP_GC_INTERVAL_SEC, walks hp_sessions and
  * hp_egress with bpf_for_each_map_elem() (which allows deleting the element
- * it visits in a hash map) and re-arms itself. The first session armed it.
+ * it visits in a hash map) and re-arms itself. The loader starts it (and
+ * an upgrade takes it over) with the gc_start program.
  */
 #ifndef HP_BPF_GC_H
 #define HP_BPF_GC_H
@@ -68,7 +69,12 @@ static int hp_gc_sweep(void *map, int *key, void *value)
 {
 	struct hp_gc *gc = value;
 	const struct hp_config *cfg = hp_config_get();
-	struct hp_gc_walk walk = { .now = hp_now() };
+	/*
+	 * The precise clock: the coarse one of hp_now() is not offered to this
+	 * (syscall) program. It runs ahead of the coarse one by less than a
+	 * tick, nothing against timeouts of seconds.
+	 */
+	struct hp_gc_walk walk = { .now = bpf_ktime_get_ns() };
 	__u64 start = bpf_ktime_get_ns();
 
 	if (cfg) {
@@ -95,27 +101,45 @@ static int hp_gc_tick(void *map, __u32 *key, struct hp_gc *gc)
 	return 0;
 }
 
-/* Called when a session is created; cheap once armed. */
-static __always_inline void hp_gc_arm(void)
+/*
+ * Which build these programs are, set by the loader before the load (the
+ * low half of the object's hash, user/object.c), recorded in hp_gc as the
+ * build whose callbacks the timer runs.
+ */
+const volatile __u32 hp_build_tag = 0;
+
+/*
+ * Start the sweeper, or take it over: the gc_start program (SEC("syscall"),
+ * sleepable, which bpf_wq_set_callback needs; kernels from 6.18.y on refuse
+ * it in XDP and TC programs) is run once by the loader after every load.
+ * The timer and the work then run this program's callbacks and hold it
+ * loaded; after an upgrade the new build's run moves them to its own.
+ */
+static __always_inline int hp_gc_start(void)
 {
 	__u32 zero = 0;
 	struct hp_gc *gc = bpf_map_lookup_elem(&hp_gc, &zero);
 	long err;
 
-	if (!gc || gc->armed)
-		return;
+	if (!gc)
+		return 1;
 	err = bpf_timer_init(&gc->timer, &hp_gc, HP_CLOCK_MONOTONIC);
 	if (err && err != -EBUSY)
-		return;
+		return 2;
 	if (bpf_wq_init) {
 		err = bpf_wq_init(&gc->work, &hp_gc, 0);
 		if (err && err != -EBUSY)
-			return;
-		bpf_wq_set_callback_impl(&gc->work, hp_gc_sweep, 0, NULL);
+			return 3;
+		if (bpf_wq_set_callback_impl(&gc->work, hp_gc_sweep, 0, NULL))
+			return 4;
 	}
+	if (bpf_timer_set_callback(&gc->timer, hp_gc_tick))
+		return 5;
 	gc->armed = 1;
-	bpf_timer_set_callback(&gc->timer, hp_gc_tick);
-	bpf_timer_start(&gc->timer, HP_GC_INTERVAL_SEC * HP_NSEC_PER_SEC, 0);
+	gc->armed_by = hp_build_tag;
+	if (bpf_timer_start(&gc->timer, HP_GC_INTERVAL_SEC * HP_NSEC_PER_SEC, 0))
+		return 6;
+	return 0;
 }
 
 #endif /* HP_BPF_GC_H */

@@ -176,6 +176,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } hp_meta SEC(".maps");
 
+/* Which build's programs these are (the loader's; not read here). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hp_build);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_build SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);

@@ -11,7 +11,6 @@
 #include "lib/parse.h"
 #include "lib/counters.h"
 #include "lib/nat.h"
-#include "lib/gc.h"
 #include "lib/forward.h"
 #include "lib/nexthop.h"
 
@@ -115,7 +114,6 @@ static __always_inline int hp_session_new(struct xdp_md *ctx, const struct hp_co
 		return ret;
 	hp_count(HP_SESSION_CREATED);
 	hp_event_session(HP_EV_NEW, 0, &pkt->key, s);
-	hp_gc_arm();
 	return HP_CONTINUE;
 }
 

@@ -294,8 +294,7 @@ _Static_assert(sizeof(struct hp_iface) == 24, "hp_iface layout");
  * Bumped when a map's key or value layout changes, so that a loader finds
  * out whether pinned maps are the ones it was built for.
  */
-#define HP_LAYOUT_VERSION 3 /* 2: hp_config evict_slots and nr_cpus, HP_SF_ASSURED, hp_evict;
-				   3: hp_monitor, hp_events, hp_event_cpu, the event counters */
+#define HP_LAYOUT_VERSION 2 /* 2: hp_config evict_slots and nr_cpus, HP_SF_ASSURED, hp_evict */
 
 enum hp_meta_flags {
 	/*
@@ -311,6 +310,20 @@ struct hp_meta {
 	__u32 flags;  /* enum hp_meta_flags */
 };
 _Static_assert(sizeof(struct hp_meta) == 8, "hp_meta layout");
+
+/* ---- the build: one element of hp_build, which programs are loaded ---- */
+
+/*
+ * Written by the loader that loaded (or upgraded to) the programs: a later
+ * loader compares object_hash with its own to know whether the programs on
+ * the interfaces are the ones it carries, and `--version` prints both.
+ */
+#define HP_VERSION_LEN 48
+struct hp_build {
+	__u64 object_hash;	      /* FNV-1a 64 of the BPF object's ELF bytes */
+	char version[HP_VERSION_LEN]; /* the loader's version, NUL-terminated */
+};
+_Static_assert(sizeof(struct hp_build) == 56, "hp_build layout");
 
 /* ---- configuration: one element of hp_config, written by the loader ---- */
 
@@ -381,7 +394,7 @@ struct hp_gc {
 	__u64 last_sweep_ns;	/* how long the last sweep took (it runs in softirq) */
 	__u64 last_visited;	/* entries it looked at */
 	__u32 armed;
-	__u32 pad;
+	__u32 armed_by; /* the build tag of the programs whose callbacks run */
 };
 _Static_assert(sizeof(struct hp_gc) == 72, "hp_gc layout");
 
@@ -409,19 +422,23 @@ struct hp_monitor {
 _Static_assert(sizeof(struct hp_monitor) == 24, "hp_monitor layout");
 
 /*
- * Per CPU, the datapath's own: the drop events' budget (a fixed one-second
- * window) and the tuple of the packet in hand, noted right after parsing
- * while a monitor listens, so that a drop counted anywhere can say which
- * packet it was.
+ * Per CPU, the datapath's own: the events it could not send, the drop
+ * events' budget (a fixed one-second window) and the tuple of the packet in
+ * hand, noted right after parsing while a monitor listens, so that a drop
+ * counted anywhere can say which packet it was. The two counters lead: the
+ * loader sums them (and `stats` shows them). Kept here rather than in
+ * hp_stats so that an upgrade from a build without events only adds maps.
  */
 struct hp_event_cpu {
+	__u64 lost;	 /* events lost: the ring buffer was full */
+	__u64 capped;	 /* drop events over hp_monitor.drop_rate, not sent */
 	__u64 window_ns; /* start of the budget's window (coarse clock) */
 	__u32 used;	 /* drop events sent in it */
 	__u32 ifindex;	 /* of the packet in hand */
 	__u64 noted_ns;	 /* when it was noted (coarse clock) */
 	struct hp_session_key pkt;
 };
-_Static_assert(sizeof(struct hp_event_cpu) == 40, "hp_event_cpu layout");
+_Static_assert(sizeof(struct hp_event_cpu) == 56, "hp_event_cpu layout");
 
 enum hp_event_type {
 	HP_EV_NEW = 1,	   /* a session was made */

@@ -55,10 +55,7 @@
 	X(TCP_REOPENED, "tcp_reopened", "closing TCP sessions reused by a new SYN") \
 	X(ICMP_ERROR_TRANSLATED, "icmp_error_translated", "ICMP errors translated (RFC 5508)") \
 	X(FRAG_TRANSLATED, "frag_translated", "later fragments translated as their first") \
-	X(CSUM_PARTIAL_FINISHED, "csum_partial_finished", "partial L4 checksum completed for the fast path") \
-	/* the event stream (monitor): events it did not get */                \
-	X(EVENT_LOST, "event_lost", "monitor events lost: the ring buffer was full") \
-	X(EVENT_DROP_CAPPED, "event_drop_capped", "drop events over the monitor's rate cap, not sent")
+	X(CSUM_PARTIAL_FINISHED, "csum_partial_finished", "partial L4 checksum completed for the fast path")
 
 #define HP_COUNTER_ENUM(e, name, desc) HP_##e,
 enum hp_counter { HP_COUNTERS(HP_COUNTER_ENUM) HP_COUNTER_MAX };

@@ -36,6 +36,12 @@ states, port ranges). Standard library only; every wait is bounded.
         data has passed and waits (10 s at most) for SYNC_DIR/go before it
         moves the rest, so a test can look at the NAT session mid-transfer.
         Prints "ok" when the data arrived byte for byte, exit 1 otherwise.
+    probe.py udp-stream ADDR PORT COUNT RATE [STOP_FILE]
+        a stream of COUNT numbered datagrams (RATE per second) from one
+        connected socket to an echo server, until COUNT are sent or
+        STOP_FILE exists; then 2 s for the last echoes. Prints
+        "sent N echoed M identical K" (the echoes that carry the bytes sent
+        under their number); exit 1 unless every datagram came back whole
 
 The data is pseudo-random from a seed both ends know (the mode and size),
 so the receiver checks every byte without a side channel.
@@ -74,6 +80,54 @@ def echo_outcome(sock, data):
     except socket.timeout:
         return "timeout"
     return "identical" if reply == data else "differs"
+
+
+def udp_stream(addr, port, count, rate, stop_file):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+    sock.connect((addr, port))
+    sent = {}
+    echoed = set()
+    identical = 0
+
+    def receive():
+        nonlocal identical
+        sock.settimeout(0.2)
+        while True:
+            try:
+                reply = sock.recv(65535)
+            except socket.timeout:
+                if done.is_set():
+                    return
+                continue
+            except OSError:
+                continue
+            seq = struct.unpack("!I", reply[:4])[0] if len(reply) >= 4 else -1
+            if seq in sent and seq not in echoed:
+                echoed.add(seq)
+                identical += reply == sent[seq]
+
+    done = threading.Event()
+    receiver = threading.Thread(target=receive)
+    receiver.start()
+    start = time.monotonic()
+    for seq in range(count):
+        if stop_file and os.path.exists(stop_file):
+            break
+        data = struct.pack("!I", seq) + os.urandom(96)
+        sent[seq] = data
+        try:
+            sock.send(data)
+        except OSError:
+            pass
+        delay = start + (seq + 1) / rate - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+    time.sleep(2)
+    done.set()
+    receiver.join(5)
+    print("sent %d echoed %d identical %d" % (len(sent), len(echoed), identical))
+    return 0 if sent and identical == len(sent) else 1
 
 
 def csum(data):
@@ -304,6 +358,9 @@ def main():
         if len(args) == 2 and args[0] == "tcp-server":
             tcp_server(int(args[1]))
             return 0
+        if 5 <= len(args) <= 6 and args[0] == "udp-stream":
+            stop = args[5] if len(args) > 5 else None
+            return udp_stream(args[1], int(args[2]), int(args[3]), float(args[4]), stop)
         if 5 <= len(args) <= 7 and args[0] == "tcp":
             sport = int(args[5]) if len(args) > 5 else 0
             sync_dir = args[6] if len(args) > 6 else None

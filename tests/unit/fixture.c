@@ -423,9 +423,10 @@ static bool fx_reset(struct hairpin *skel)
 		enum bpf_map_type t = bpf_map__type(map);
 		bool ok;
 
+		/* .rodata: frozen at load, the same in every case. */
 		if (bpf_map__is_internal(map))
-			ok = true; /* .rodata: constants */
-		else if (t == BPF_MAP_TYPE_ARRAY || t == BPF_MAP_TYPE_PERCPU_ARRAY)
+			continue;
+		if (t == BPF_MAP_TYPE_ARRAY || t == BPF_MAP_TYPE_PERCPU_ARRAY)
 			ok = map_zero_all(map, t == BPF_MAP_TYPE_PERCPU_ARRAY);
 		else if (t == BPF_MAP_TYPE_RINGBUF)
 			ok = true; /* cases that read it drain it first */
