@@ -98,15 +98,17 @@ static __noinline void hp_event_note_packet(struct hp_monitor *m, const struct h
 
 /*
  * Right after parsing, in each entry program: note the packet in hand so
- * that a drop counted later in the same run can name it.
+ * that a drop counted later in the same run can name it. A macro: its
+ * arguments (a ctx read, a stack address) are evaluated only when someone
+ * listens, not held in registers (or spilled) on every packet.
  */
-static __always_inline void hp_event_packet(const struct hp_session_key *key, __u32 ifindex)
-{
-	struct hp_monitor *m = hp_monitor_get();
-
-	if (HP_EVENTS_ON(m))
-		hp_event_note_packet(m, key, ifindex);
-}
+#define hp_event_packet(key, ifindex)                                          \
+	do {                                                                   \
+		struct hp_monitor *__m = hp_monitor_get();                     \
+									       \
+		if (HP_EVENTS_ON(__m))                                         \
+			hp_event_note_packet(__m, (key), (ifindex));           \
+	} while (0)
 
 /* Within the CPU's drop budget? Counts the ones over it. */
 static __always_inline bool hp_event_drop_budget(const struct hp_monitor *m, struct hp_event_cpu *c,
