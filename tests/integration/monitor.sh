@@ -99,9 +99,9 @@ cases() {
 	check "$(t 'tcp NEW: the forward rule, hairpin')" events rule tcp "$CLIENT:" "$PUB:80" "$tcp" true
 	check "$(t 'tcp NEW: the reply comes from the server to the router (hairpin SNAT)')" \
 		events reply tcp "$CLIENT:" "$PUB:80" "$SERVER:80" "$ROUTER_LAN:"
-	check "$(t 'udp NEW: its rule, no hairpin, the reply to the client itself')" \
-		eval 'events rule udp "$INET:" "$PUB:$UDP_PORT" "$udp" false &&
-		      events reply udp "$INET:" "$PUB:$UDP_PORT" "$SERVER:$UDP_PORT" "$INET:"'
+	check "$(t 'udp NEW: its rule, no hairpin')" events rule udp "$INET:" "$PUB:$UDP_PORT" "$udp" false
+	check "$(t 'udp NEW: the reply goes to the client itself')" \
+		events reply udp "$INET:" "$PUB:$UDP_PORT" "$SERVER:$UDP_PORT" "$INET:"
 	check "$(t 'the clash: a DROP with its reason, tuple and port')" \
 		events drop drop_session_clash "$INET:$CLASH_SPORT" "$PUB:$UDP_PORT" wan0
 	# (and its first flow too, before the last negative control below)
