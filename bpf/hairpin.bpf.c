@@ -34,7 +34,7 @@
 static __always_inline int hp_xdp_verdict(__u32 counter)
 {
 	hp_count(counter);
-	if (counter >= HP_DROP_TABLE_FULL && counter <= HP_DROP_ICMP_BAD_CSUM)
+	if (hp_counter_is_xdp_drop(counter))
 		return XDP_DROP;
 	return XDP_PASS;
 }
@@ -124,6 +124,17 @@ static __always_inline int hp_walk_icmp_error(struct xdp_md *ctx, const struct h
 	return hp_forward(ctx, pkt, HP_PKT_ICMP_ERR, &outer, h->rule_id, cfg, &cs, now);
 }
 
+/*
+ * The ingress port for the event stream, read through an opaque copy of
+ * @ctx: else clang keeps ctx + offset in a register for the later reads,
+ * and the verifier refuses a modified ctx pointer.
+ */
+static __always_inline __u32 hp_xdp_ifindex(struct xdp_md *ctx)
+{
+	barrier_var(ctx);
+	return ctx->ingress_ifindex;
+}
+
 SEC("xdp")
 int xdp_ingress(struct xdp_md *ctx)
 {
@@ -135,6 +146,7 @@ int xdp_ingress(struct xdp_md *ctx)
 	int ret;
 
 	ret = hp_parse(data, data_end, &pkt, true);
+	hp_event_packet(&pkt.key, hp_xdp_ifindex(ctx));
 	if (ret >= 0)
 		return hp_xdp_verdict(ret);
 	cfg = hp_config_get();
@@ -212,6 +224,7 @@ int tc_egress(struct __sk_buff *skb)
 		data_end = (void *)(long)skb->data_end;
 		ret = hp_parse(data, data_end, &pkt, false);
 	}
+	hp_event_packet(&pkt.key, skb->ifindex);
 	cfg = hp_config_get();
 	if (ret >= 0 || !cfg)
 		goto pass;

@@ -24,7 +24,9 @@ static bool sized_at_load(const struct hairpin *skel, const struct bpf_map *map)
 static bool added_later(const struct hairpin *skel, const struct bpf_map *map)
 {
 	return map == skel->maps.hp_build || map == skel->maps.hp_frag_seen ||
-	       map == skel->maps.hp_nexthop_gen || map == skel->maps.hp_route_mtus;
+	       map == skel->maps.hp_nexthop_gen || map == skel->maps.hp_route_mtus ||
+	       map == skel->maps.hp_monitor || map == skel->maps.hp_events ||
+	       map == skel->maps.hp_event_cpu;
 }
 
 static int check_map(const struct hairpin *skel, const struct bpf_map *map)
