@@ -34,7 +34,7 @@
 static __always_inline int hp_xdp_verdict(__u32 counter)
 {
 	hp_count(counter);
-	if (counter >= HP_DROP_TABLE_FULL && counter <= HP_DROP_ICMP_BAD_CSUM)
+	if (hp_counter_is_xdp_drop(counter))
 		return XDP_DROP;
 	return XDP_PASS;
 }
@@ -134,6 +134,17 @@ static __always_inline int hp_walk_icmp_error(struct xdp_md *ctx, const struct h
 }
 
 /*
+ * The ingress port for the event stream, read through an opaque copy of
+ * @ctx: else clang keeps ctx + offset in a register for the later reads,
+ * and the verifier refuses a modified ctx pointer.
+ */
+static __always_inline __u32 hp_xdp_ifindex(struct xdp_md *ctx)
+{
+	barrier_var(ctx);
+	return ctx->ingress_ifindex;
+}
+
+/*
  * The programs xdp_ingress hands a packet on to with bpf_tail_call(), filled
  * by libbpf at load. A new session is its own program: with the walk of
  * established packets in one program, both stay well inside the verifier's
@@ -167,6 +178,7 @@ int xdp_ingress(struct xdp_md *ctx)
 	int ret;
 
 	ret = hp_parse(data, data_end, &pkt, true);
+	hp_event_packet(&pkt.key, hp_xdp_ifindex(ctx));
 	if (ret >= 0)
 		return hp_xdp_verdict(ret);
 	cfg = hp_config_get();
@@ -201,6 +213,7 @@ int xdp_new_session(struct xdp_md *ctx)
 
 	/* Parsed again: nothing but the frame passes between tail calls. */
 	ret = hp_parse(data, data_end, &pkt, true);
+	hp_event_packet(&pkt.key, hp_xdp_ifindex(ctx));
 	cfg = hp_config_get();
 	if (ret != HP_PKT_L4 || !cfg) /* (not reached: xdp_ingress parsed it so) */
 		return hp_xdp_verdict(ret >= 0 ? ret : HP_PASS_MALFORMED);
@@ -268,6 +281,7 @@ int tc_egress(struct __sk_buff *skb)
 		data_end = (void *)(long)skb->data_end;
 		ret = hp_parse(data, data_end, &pkt, false);
 	}
+	hp_event_packet(&pkt.key, skb->ifindex);
 	cfg = hp_config_get();
 	if (ret >= 0 || !cfg)
 		goto pass;

@@ -20,6 +20,7 @@ extern const struct command cmd_apply;
 extern const struct command cmd_save;
 extern const struct command cmd_import;
 extern const struct command cmd_daemon;
+extern const struct command cmd_monitor;
 /* --version (cmd_version.c): this loader's and the loaded programs'. */
 int version_print(void);
 

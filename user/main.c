@@ -21,6 +21,7 @@ static const struct command *const commands[] = {
 	&cmd_save,
 	&cmd_import,
 	&cmd_daemon,
+	&cmd_monitor,
 	NULL,
 };
 

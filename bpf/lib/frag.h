@@ -71,10 +71,8 @@ static __always_inline bool hp_frag_complete(const struct hp_frag_seen *f)
 /* Where a translated datagram's first fragment may not be covered again. */
 static __always_inline __u8 hp_frag_l4_hlen(const struct hp_packet *pkt)
 {
-	/* hp_parse() checked the whole header is in the packet. */
-	if (pkt->key.proto == IPPROTO_TCP)
-		return ((struct tcphdr *)pkt->l4)->doff * 4;
-	return sizeof(struct udphdr);
+	/* hp_parse() checked the whole header is in the packet, and noted its length. */
+	return pkt->l4_hlen;
 }
 
 /*

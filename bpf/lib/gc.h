@@ -37,11 +37,16 @@ static long hp_gc_session(struct bpf_map *map, struct hp_session_key *key, struc
 			  struct hp_gc_walk *walk)
 {
 	struct hp_session_key k = *key;
+	struct hp_session gone;
 
 	walk->visited++;
-	if (hp_session_dead(&walk->cfg, &k, s, walk->now) && hp_session_remove(&k, s) == 0) {
+	if (!hp_session_dead(&walk->cfg, &k, s, walk->now))
+		return 0;
+	gone = *s;
+	if (hp_session_remove(&k, s) == 0) {
 		walk->deleted++;
 		hp_count(HP_SESSION_EXPIRED);
+		hp_event_session(HP_EV_DESTROY, HP_EVR_EXPIRED, &k, &gone);
 	}
 	return 0;
 }

@@ -225,4 +225,29 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } hp_gc SEC(".maps");
 
+/* The event stream (abi.h "the event stream"): written by the monitor... */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hp_monitor);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_monitor SEC(".maps") HP_ADDED_IN_LAYOUT(3);
+
+/* ...read by it... */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, HP_EVENTS_RING_BYTES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_events SEC(".maps") HP_ADDED_IN_LAYOUT(3);
+
+/* ...and each CPU's drop budget and packet in hand. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hp_event_cpu);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hp_event_cpu SEC(".maps") HP_ADDED_IN_LAYOUT(3);
+
 #endif /* HP_BPF_MAPS_H */

@@ -226,15 +226,19 @@ static __always_inline void hp_session_sync_peer(const struct hp_session_key *ke
 static __always_inline void hp_session_track(const struct hp_packet *pkt, struct hp_session *s, __u64 now)
 {
 	__u8 state = s->state, flags = s->flags;
+	bool moved;
 
 	hp_track_next(pkt, s->flags & HP_SF_REPLY, &state, &flags);
 	if (now > s->last_seen_ns && now - s->last_seen_ns >= HP_LAST_SEEN_STEP_NS)
 		s->last_seen_ns = now;
-	if (state != s->state || flags != s->flags) {
+	moved = state != s->state;
+	if (moved || flags != s->flags) {
 		s->state = state;
 		s->flags = flags;
 		hp_session_sync_peer(&pkt->key, s);
 	}
+	if (moved)
+		hp_event_session(HP_EV_UPDATE, 0, &pkt->key, s);
 }
 
 /*
@@ -288,6 +292,8 @@ static long hp_evict_step(__u32 i, struct hp_evict_walk *w)
 	/* gone (expired, evicted), proved real, or the key is now a reply's */
 	if (!s || (s->flags & HP_SF_REPLY) || !hp_session_evictable(s))
 		return 0;
+	/* told before it goes: this runs on the full stack of xdp_ingress */
+	hp_event_session_inline(HP_EV_DESTROY, HP_EVR_EVICTED, &key, s);
 	if (hp_session_remove(&key, s))
 		return 0;
 	hp_count(HP_SESSION_EVICTED);
@@ -341,6 +347,7 @@ static __always_inline int hp_session_claim(const struct hp_config *cfg, struct 
 	old = bpf_map_lookup_elem(&hp_sessions, key);
 	if (!old || !hp_session_dead(cfg, key, old, now))
 		return -EEXIST;
+	hp_event_session_inline(HP_EV_DESTROY, HP_EVR_EXPIRED, key, old);
 	hp_session_remove(key, old);
 	return bpf_map_update_elem(&hp_sessions, key, val, BPF_NOEXIST);
 }

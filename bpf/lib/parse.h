@@ -72,11 +72,18 @@ struct hp_packet {
 	struct ethhdr *eth;
 	struct iphdr *ip;
 	void *l4;		/* struct tcphdr, udphdr or hp_icmphdr */
+	/*
+	 * The TCP/UDP checksum field, taken where the parser checked that
+	 * protocol's header length: the verifier keeps that range with the
+	 * pointer, where a later test of the protocol may not bring it back.
+	 */
+	__sum16 *l4_check;
 	__u16 l3_off;		/* offsets from the start of the frame, */
 	__u16 l4_off;		/* for the skb helpers in TC */
 	__u16 l4_len;		/* from the IP total length, not the frame */
 	__u16 l4_csum_off;	/* the TCP/UDP checksum field */
 	__u8 tcp_flags;		/* TCP flags byte, 0 for UDP */
+	__u8 l4_hlen;		/* the TCP or UDP header's length */
 	__u8 vlans;		/* VLAN tags in front of the IPv4 header */
 	bool first_frag;	/* more fragments of this datagram follow */
 	/*
@@ -273,6 +280,8 @@ static __always_inline int hp_parse(void *data, void *data_end, struct hp_packet
 		pkt->key.tuple.sport = tcp->source;
 		pkt->key.tuple.dport = tcp->dest;
 		pkt->tcp_flags = ((__u8 *)tcp)[13];
+		pkt->l4_hlen = tcp->doff * 4;
+		pkt->l4_check = &tcp->check;
 		pkt->l4_csum_off = pkt->l4_off + offsetof(struct tcphdr, check);
 	} else if (proto == IPPROTO_UDP) {
 		if (parse_udphdr(&nh, data_end, &udp) < 0 || pkt->l4_len < sizeof(*udp))
@@ -288,6 +297,8 @@ static __always_inline int hp_parse(void *data, void *data_end, struct hp_packet
 		pkt->key.tuple.sport = udp->source;
 		pkt->key.tuple.dport = udp->dest;
 		pkt->tcp_flags = 0;
+		pkt->l4_hlen = sizeof(*udp);
+		pkt->l4_check = &udp->check;
 		pkt->l4_csum_off = pkt->l4_off + offsetof(struct udphdr, check);
 	} else if (proto == IPPROTO_ICMP) {
 		/* A fragmented ICMP error is left to the stack. */
@@ -303,9 +314,7 @@ static __always_inline int hp_parse(void *data, void *data_end, struct hp_packet
 /* The checksum field of the parsed L4 header (TCP or UDP). */
 static __always_inline __sum16 *hp_l4_csum(struct hp_packet *pkt)
 {
-	if (pkt->key.proto == IPPROTO_TCP)
-		return &((struct tcphdr *)pkt->l4)->check;
-	return &((struct udphdr *)pkt->l4)->check;
+	return pkt->l4_check;
 }
 
 static __always_inline void hp_tuple_reverse(struct hp_tuple *out, const struct hp_tuple *t)

@@ -127,6 +127,7 @@ static __always_inline int hp_session_new(struct xdp_md *ctx, const struct hp_co
 	if (ret != HP_CONTINUE)
 		return ret;
 	hp_count(HP_SESSION_CREATED);
+	hp_event_session(HP_EV_NEW, 0, &pkt->key, s);
 	return HP_CONTINUE;
 }
 
@@ -157,6 +158,8 @@ static __always_inline int hp_session_get(struct xdp_md *ctx, const struct hp_co
 	if (found) {
 		bool reply = found->flags & HP_SF_REPLY;
 
+		/* told before it goes: no copy on this program's full stack */
+		hp_event_session(HP_EV_DESTROY, HP_EVR_EXPIRED, &pkt->key, found);
 		hp_session_remove(&pkt->key, found);
 		if (reply)
 			return HP_PASS_EXPIRED_REPLY;

@@ -504,4 +504,84 @@ struct hp_gc {
 };
 _Static_assert(sizeof(struct hp_gc) == 72, "hp_gc layout");
 
+/* ---- the event stream: `hairpin-xdp monitor` ---- */
+
+/*
+ * The datapath writes events (sessions made, changing state, removed, and
+ * dropped packets) into the ring buffer hp_events only while a monitor
+ * listens: the monitor keeps hp_monitor's listen_until_ns a few seconds
+ * ahead, and a program that finds it zero does nothing more (one load and
+ * one branch per packet). Found in the past (a monitor that was killed),
+ * the first packet sets it back to zero.
+ */
+#define HP_EVENTS_RING_BYTES (256 * 1024) /* a power of two, page multiple */
+#define HP_MONITOR_LEASE_SEC 3		  /* how far ahead listen_until_ns is set */
+#define HP_MONITOR_REFRESH_MS 1000	  /* how often the monitor renews it */
+#define HP_MONITOR_DROP_RATE 1000	  /* drop events a second, per CPU (default) */
+
+struct hp_monitor {
+	__u64 listen_until_ns; /* CLOCK_MONOTONIC; 0: nobody listens */
+	__u64 since_ns;	       /* CLOCK_MONOTONIC_COARSE when the monitor started */
+	__u32 drop_rate;       /* drop events a second per CPU; above it they are counted */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct hp_monitor) == 24, "hp_monitor layout");
+
+/*
+ * Per CPU, the datapath's own: the events it could not send, the drop
+ * events' budget (a fixed one-second window) and the tuple of the packet in
+ * hand, noted right after parsing while a monitor listens, so that a drop
+ * counted anywhere can say which packet it was. The two counters lead: the
+ * loader sums them (and `stats` shows them). Kept here rather than in
+ * hp_stats so that an upgrade from a build without events only adds maps.
+ */
+struct hp_event_cpu {
+	__u64 lost;	 /* events lost: the ring buffer was full */
+	__u64 capped;	 /* drop events over hp_monitor.drop_rate, not sent */
+	__u64 window_ns; /* start of the budget's window (coarse clock) */
+	__u32 used;	 /* drop events sent in it */
+	__u32 ifindex;	 /* of the packet in hand */
+	__u64 noted_ns;	 /* when it was noted (coarse clock) */
+	struct hp_session_key pkt;
+};
+_Static_assert(sizeof(struct hp_event_cpu) == 56, "hp_event_cpu layout");
+
+enum hp_event_type {
+	HP_EV_NEW = 1,	   /* a session was made */
+	HP_EV_UPDATE = 2,  /* its TCP state changed */
+	HP_EV_DESTROY = 3, /* it was removed (reason: enum hp_event_reason) */
+	HP_EV_DROP = 4,	   /* a packet was dropped (reason: enum hp_counter) */
+};
+
+enum hp_event_reason {
+	HP_EVR_EXPIRED = 1, /* idle past its timeout (the sweeper, or a packet found it dead) */
+	HP_EVR_EVICTED = 2, /* evicted from a full table (never proved real) */
+};
+
+enum hp_event_flags {
+	/* With the session flags (HP_SF_*, less HP_SF_REPLY): */
+	HP_EVF_NO_TUPLE = 1 << 7, /* a drop whose packet was not noted */
+};
+
+/*
+ * One event. A session is told by its original direction: @orig as its
+ * packets arrive, @xlat what they are rewritten to; the reply direction is
+ * the reverse of @xlat, rewritten to the reverse of @orig. A drop has the
+ * packet's tuple in @orig (as far as it was parsed) and @xlat zero.
+ */
+struct hp_event {
+	__u64 ts_ns;	/* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
+	__u32 cpu;
+	__u32 ifindex;	/* a drop's packet: where it was seen; else 0 */
+	__u8 type;	/* enum hp_event_type */
+	__u8 proto;	/* IPPROTO_* */
+	__u8 state;	/* enum hp_session_state */
+	__u8 flags;	/* enum hp_event_flags */
+	__u16 rule_id;
+	__u16 reason;	/* enum hp_event_reason, or enum hp_counter of a drop */
+	struct hp_tuple orig;
+	struct hp_tuple xlat;
+};
+_Static_assert(sizeof(struct hp_event) == 48, "hp_event layout");
+
 #endif /* HAIRPIN_ABI_H */

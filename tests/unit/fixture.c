@@ -451,6 +451,8 @@ static bool fx_reset(struct hairpin *skel)
 			continue;
 		if (t == BPF_MAP_TYPE_ARRAY || t == BPF_MAP_TYPE_PERCPU_ARRAY)
 			ok = map_zero_all(map, t == BPF_MAP_TYPE_PERCPU_ARRAY);
+		else if (t == BPF_MAP_TYPE_RINGBUF)
+			ok = true; /* cases that read it drain it first */
 		else if (t == BPF_MAP_TYPE_HASH || t == BPF_MAP_TYPE_LRU_HASH ||
 			 t == BPF_MAP_TYPE_LPM_TRIE ||
 			 t == BPF_MAP_TYPE_DEVMAP_HASH)

@@ -15,5 +15,6 @@ int main(int argc, char **argv)
 	register_rule_tests();
 	register_nexthop_tests();
 	register_frag_tests();
+	register_event_tests();
 	return harness_main(argc, argv);
 }
