@@ -39,39 +39,43 @@ static __always_inline int hp_xdp_verdict(__u32 counter)
 	return XDP_PASS;
 }
 
+/* A TCP/UDP packet NAT leaves alone, for reason @counter. */
+static __always_inline int hp_walk_l4_untouched(const struct hp_packet *pkt, __u32 counter)
+{
+	int ret = hp_xdp_verdict(counter);
+
+	/* passed untranslated: its later fragments must stay so too */
+	if (pkt->first_frag && ret == XDP_PASS)
+		hp_frag_forget(pkt);
+	return ret;
+}
+
 /*
- * TCP/UDP: the session walk. xdp_ingress walks a packet with a live
- * session (@may_create false) and returns HP_NEW_SESSION for one that needs
- * more; xdp_new_session walks that one again, and may make its session.
+ * TCP/UDP with a live session: the session walk. A packet without one goes
+ * on to xdp_new_session (HP_NEW_SESSION), and comes back here once its
+ * session is made.
  */
 static __always_inline int hp_walk_l4(struct xdp_md *ctx, const struct hp_config *cfg, struct hp_packet *pkt,
-				      __u64 now, bool may_create)
+				      __u64 now)
 {
-	struct hp_session *s, fresh;
 	struct hp_l4_csum cs;
+	struct hp_session *s;
 	struct hp_tuple xlat;
-	bool created;
 	int ret;
 
-	/* (xdp_ingress checked it before handing the packet on) */
-	if (pkt->first_frag && !may_create) {
+	if (pkt->first_frag) {
 		ret = hp_frag_check_first(pkt, now);
 		if (ret != HP_CONTINUE)
 			return hp_xdp_verdict(ret);
 	}
-	ret = hp_session_get(ctx, cfg, pkt, now, &s, &created, &fresh, may_create);
+	ret = hp_session_find(ctx, cfg, pkt, now, &s);
 	if (ret == HP_NEW_SESSION)
 		return ret;
-	if (ret != HP_CONTINUE) {
-		ret = hp_xdp_verdict(ret);
-		/* passed untranslated: its later fragments must stay so too */
-		if (pkt->first_frag && ret == XDP_PASS)
-			hp_frag_forget(pkt);
-		return ret;
-	}
-	if (!created) /* a new session starts in this packet's state */
-		hp_session_track(pkt, s, now);
-	hp_count_rule(s->rule_id, ctx->data_end - ctx->data, created);
+	if (ret != HP_CONTINUE)
+		return hp_walk_l4_untouched(pkt, ret);
+	/* (a new session already stands in this packet's state: no change) */
+	hp_session_track(pkt, s, now);
+	hp_count_rule(s->rule_id, ctx->data_end - ctx->data);
 	xlat = s->xlat;
 	if (pkt->first_frag)
 		hp_frag_remember(pkt, &xlat, HP_FRAG_INGRESS, now);
@@ -145,18 +149,23 @@ static __always_inline __u32 hp_xdp_ifindex(struct xdp_md *ctx)
 }
 
 /*
- * The programs xdp_ingress hands a packet on to with bpf_tail_call(), filled
- * by libbpf at load. A new session is its own program: with the walk of
- * established packets in one program, both stay well inside the verifier's
- * budget of a million instructions, and each gets its own 512-byte stack.
+ * The programs the XDP walk hands a packet on to with bpf_tail_call(),
+ * filled by libbpf at load. Making a session is its own program, which
+ * hands the packet back to xdp_ingress: each stays well inside the
+ * verifier's budget of a million instructions and has its own 512-byte
+ * stack. (The table holds xdp_ingress, which holds the table: the kernel
+ * breaks that loop by emptying the table once no pin or fd holds it.)
  */
 enum hp_xdp_step {
 	HP_STEP_NEW_SESSION,
+	HP_STEP_INGRESS,
 	HP_STEP_MAX,
 };
 
 SEC("xdp")
 int xdp_new_session(struct xdp_md *ctx);
+SEC("xdp")
+int xdp_ingress(struct xdp_md *ctx);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
@@ -164,7 +173,10 @@ struct {
 	__type(key, __u32);
 	__array(values, int(struct xdp_md *));
 } hp_xdp_steps SEC(".maps") = {
-	.values = { [HP_STEP_NEW_SESSION] = (void *)&xdp_new_session },
+	.values = {
+		[HP_STEP_NEW_SESSION] = (void *)&xdp_new_session,
+		[HP_STEP_INGRESS] = (void *)&xdp_ingress,
+	},
 };
 
 SEC("xdp")
@@ -192,7 +204,7 @@ int xdp_ingress(struct xdp_md *ctx)
 	case HP_PKT_ICMP_ERR:
 		return hp_walk_icmp_error(ctx, cfg, &pkt, now);
 	default:
-		ret = hp_walk_l4(ctx, cfg, &pkt, now, false);
+		ret = hp_walk_l4(ctx, cfg, &pkt, now);
 		if (ret != HP_NEW_SESSION)
 			return ret;
 		bpf_tail_call(ctx, &hp_xdp_steps, HP_STEP_NEW_SESSION);
@@ -201,7 +213,12 @@ int xdp_ingress(struct xdp_md *ctx)
 	}
 }
 
-/* A TCP/UDP packet without a live session that matches a rule (or had one). */
+/*
+ * A TCP/UDP packet without a live session that matches a rule (or had a
+ * session): make its session, then back to xdp_ingress, which finds it and
+ * sends the packet on. Parsed again: nothing but the frame passes between
+ * tail calls.
+ */
 SEC("xdp")
 int xdp_new_session(struct xdp_md *ctx)
 {
@@ -211,14 +228,16 @@ int xdp_new_session(struct xdp_md *ctx)
 	struct hp_packet pkt = {};
 	int ret;
 
-	/* Parsed again: nothing but the frame passes between tail calls. */
 	ret = hp_parse(data, data_end, &pkt, true);
 	hp_event_packet(&pkt.key, hp_xdp_ifindex(ctx));
 	cfg = hp_config_get();
 	if (ret != HP_PKT_L4 || !cfg) /* (not reached: xdp_ingress parsed it so) */
 		return hp_xdp_verdict(ret >= 0 ? ret : HP_PASS_MALFORMED);
-	ret = hp_walk_l4(ctx, cfg, &pkt, hp_now(), true);
-	return ret == HP_NEW_SESSION ? hp_xdp_verdict(HP_PASS_NO_MATCH) : ret;
+	ret = hp_session_open(ctx, cfg, &pkt, hp_now());
+	if (ret != HP_CONTINUE)
+		return hp_walk_l4_untouched(&pkt, ret);
+	bpf_tail_call(ctx, &hp_xdp_steps, HP_STEP_INGRESS);
+	return hp_xdp_verdict(HP_PASS_NO_MATCH); /* (as above) */
 }
 
 /*

@@ -33,7 +33,8 @@ static __always_inline void hp_count(__u32 counter)
 		hp_event_drop(counter);
 }
 
-static __always_inline void hp_count_rule(__u32 rule_id, __u32 bytes, bool new_session)
+/* A packet of a session of rule @rule_id (per-rule counters, hp_rule_stats). */
+static __always_inline void hp_count_rule(__u32 rule_id, __u32 bytes)
 {
 	struct hp_rule_stats *rs = bpf_map_lookup_elem(&hp_rule_stats, &rule_id);
 
@@ -41,7 +42,14 @@ static __always_inline void hp_count_rule(__u32 rule_id, __u32 bytes, bool new_s
 		return;
 	rs->packets++;
 	rs->bytes += bytes;
-	if (new_session)
+}
+
+/* A new session of rule @rule_id (its packets are counted as they go on). */
+static __always_inline void hp_count_rule_session(__u32 rule_id)
+{
+	struct hp_rule_stats *rs = bpf_map_lookup_elem(&hp_rule_stats, &rule_id);
+
+	if (rs)
 		rs->sessions++;
 }
 

@@ -132,29 +132,37 @@ static __always_inline int hp_session_new(struct xdp_md *ctx, const struct hp_co
 }
 
 /*
- * The live session of @pkt, or a new one. A dead session is removed: its
- * original tuple may start a new flow, its reply is passed on untouched.
- * Without @may_create, HP_NEW_SESSION says that the packet needs the rest
- * (it has a dead session or matches a rule): xdp_new_session's work.
- * *s points at the session in the table, or, when *created, at @fresh: a
- * copy of the new session, whose state this packet has already moved on.
+ * The live session of @pkt, for xdp_ingress: HP_CONTINUE with *s, or
+ * HP_NEW_SESSION when the packet needs the rest (it matches a rule, or its
+ * session is dead): xdp_new_session's work (hp_session_open()).
  */
-static __always_inline int hp_session_get(struct xdp_md *ctx, const struct hp_config *cfg,
-					  const struct hp_packet *pkt, __u64 now, struct hp_session **s,
-					  bool *created, struct hp_session *fresh, bool may_create)
+static __always_inline int hp_session_find(struct xdp_md *ctx, const struct hp_config *cfg,
+					   const struct hp_packet *pkt, __u64 now, struct hp_session **s)
 {
 	struct hp_session *found = bpf_map_lookup_elem(&hp_sessions, &pkt->key);
-	int ret;
 
-	/* (*s is never NULL, also where the verifier cannot follow ret) */
-	*s = fresh;
-	*created = false;
 	if (found && !hp_session_dead(cfg, &pkt->key, found, now)) {
 		*s = found;
 		return hp_xdp_validate(ctx, pkt->l3_off);
 	}
-	if (!may_create)
-		return found || hp_rule_of(pkt) ? HP_NEW_SESSION : HP_PASS_NO_MATCH;
+	return found || hp_rule_of(pkt) ? HP_NEW_SESSION : HP_PASS_NO_MATCH;
+}
+
+/*
+ * Make @pkt's session, for xdp_new_session: HP_CONTINUE once it has a live
+ * one (made here, or by another CPU meanwhile), else the counter of what
+ * became of the packet. A dead session is removed: its original tuple may
+ * start a new flow, its reply is passed on untouched.
+ */
+static __always_inline int hp_session_open(struct xdp_md *ctx, const struct hp_config *cfg,
+					   const struct hp_packet *pkt, __u64 now)
+{
+	struct hp_session *found = bpf_map_lookup_elem(&hp_sessions, &pkt->key);
+	struct hp_session fresh;
+	int ret;
+
+	if (found && !hp_session_dead(cfg, &pkt->key, found, now))
+		return HP_CONTINUE;
 	if (found) {
 		bool reply = found->flags & HP_SF_REPLY;
 
@@ -164,13 +172,12 @@ static __always_inline int hp_session_get(struct xdp_md *ctx, const struct hp_co
 		if (reply)
 			return HP_PASS_EXPIRED_REPLY;
 	}
-	ret = hp_session_new(ctx, cfg, pkt, now, fresh);
+	ret = hp_session_new(ctx, cfg, pkt, now, &fresh);
 	if (ret != HP_CONTINUE)
 		return ret;
 	if (found)
 		hp_count(HP_SESSION_REPLACED);
-	*s = fresh;
-	*created = true;
+	hp_count_rule_session(fresh.rule_id);
 	return HP_CONTINUE;
 }
 
