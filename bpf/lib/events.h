@@ -102,23 +102,13 @@ static __noinline void hp_event_note_packet(struct hp_monitor *m, const struct h
  * arguments (a ctx read, a stack address) are evaluated only when someone
  * listens, not held in registers (or spilled) on every packet.
  */
-/*
- * The hooks below are global functions: the verifier checks each once, and
- * its caller's state after the call is the same whether someone listens or
- * not. As branches in the programs, every hook doubled what the verifier
- * walks after it and took xdp_ingress past its 1M-instruction budget. The
- * price is a call per hook while nobody listens (measured: bench/events).
- */
-__noinline int hp_event_note_global(const struct hp_session_key *key, __u32 ifindex)
-{
-	struct hp_monitor *m = hp_monitor_get();
-
-	if (key && HP_EVENTS_ON(m))
-		hp_event_note_packet(m, key, ifindex);
-	return 0;
-}
-
-#define hp_event_packet(key, ifindex) hp_event_note_global((key), (ifindex))
+#define hp_event_packet(key, ifindex)                                          \
+	do {                                                                   \
+		struct hp_monitor *__m = hp_monitor_get();                     \
+									       \
+		if (HP_EVENTS_ON(__m))                                         \
+			hp_event_note_packet(__m, (key), (ifindex));           \
+	} while (0)
 
 /* Within the CPU's drop budget? Counts the ones over it. */
 static __always_inline bool hp_event_drop_budget(const struct hp_monitor *m, struct hp_event_cpu *c,
@@ -167,18 +157,12 @@ static __noinline void hp_event_drop_emit(struct hp_monitor *m, __u32 counter)
 }
 
 /* From hp_count() (lib/counters.h) for every drop reason. */
-__noinline int hp_event_drop_global(__u32 counter)
+static __always_inline void hp_event_drop(__u32 counter)
 {
 	struct hp_monitor *m = hp_monitor_get();
 
 	if (HP_EVENTS_ON(m))
 		hp_event_drop_emit(m, counter);
-	return 0;
-}
-
-static __always_inline void hp_event_drop(__u32 counter)
-{
-	hp_event_drop_global(counter);
 }
 
 /*
@@ -217,14 +201,10 @@ static __always_inline void hp_event_session_put(struct hp_monitor *m, __u32 wha
 	bpf_ringbuf_submit(e, 0);
 }
 
-__noinline int hp_event_session_global(__u32 what, const struct hp_session_key *key,
-				       const struct hp_session *s)
+static __noinline void hp_event_session_emit(struct hp_monitor *m, __u32 what,
+					     const struct hp_session_key *key, const struct hp_session *s)
 {
-	struct hp_monitor *m = hp_monitor_get();
-
-	if (key && s && HP_EVENTS_ON(m))
-		hp_event_session_put(m, what, key, s);
-	return 0;
+	hp_event_session_put(m, what, key, s);
 }
 
 /*
@@ -235,7 +215,10 @@ __noinline int hp_event_session_global(__u32 what, const struct hp_session_key *
 static __always_inline void hp_event_session(__u8 type, __u8 reason, const struct hp_session_key *key,
 					     const struct hp_session *s)
 {
-	hp_event_session_global(HP_EV_WHAT(type, reason), key, s);
+	struct hp_monitor *m = hp_monitor_get();
+
+	if (HP_EVENTS_ON(m))
+		hp_event_session_emit(m, HP_EV_WHAT(type, reason), key, s);
 }
 
 /*
