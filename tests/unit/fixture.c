@@ -444,8 +444,8 @@ static bool fx_reset(struct hairpin *skel)
 		bool ok;
 
 		/*
-		 * Internal maps (.rodata and the like; the object has none
-		 * now) and the tail-call table: the programs' wiring, not state.
+		 * Internal maps (.rodata: frozen at load, the same in every
+		 * case) and the tail-call table: the programs' wiring, not state.
 		 */
 		if (bpf_map__is_internal(map) || t == BPF_MAP_TYPE_PROG_ARRAY)
 			continue;
