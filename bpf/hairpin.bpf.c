@@ -51,14 +51,29 @@ static __always_inline int hp_walk_l4_untouched(const struct hp_packet *pkt, __u
 }
 
 /*
- * TCP/UDP with a live session: the session walk. A packet without one goes
- * on to xdp_new_session (HP_NEW_SESSION), and comes back here once its
- * session is made.
+ * A TCP/UDP packet of a session of rule @rule_id, translated to @xlat, on
+ * its way: counted, its fragments remembered, forwarded.
+ */
+static __always_inline int hp_walk_l4_send(struct xdp_md *ctx, const struct hp_config *cfg,
+					   struct hp_packet *pkt, const struct hp_tuple *xlat, __u16 rule_id,
+					   __u64 now)
+{
+	struct hp_l4_csum cs;
+
+	hp_count_rule(rule_id, ctx->data_end - ctx->data);
+	if (pkt->first_frag)
+		hp_frag_remember(pkt, xlat, HP_FRAG_INGRESS, now);
+	hp_l4_csum_classify(ctx, pkt, &cs);
+	return hp_forward(ctx, pkt, HP_PKT_L4, xlat, rule_id, cfg, &cs, now);
+}
+
+/*
+ * TCP/UDP: the session walk of a packet with a live session. One without
+ * goes on to xdp_new_session (HP_NEW_SESSION, HP_REPLACE_SESSION).
  */
 static __always_inline int hp_walk_l4(struct xdp_md *ctx, const struct hp_config *cfg, struct hp_packet *pkt,
 				      __u64 now)
 {
-	struct hp_l4_csum cs;
 	struct hp_session *s;
 	struct hp_tuple xlat;
 	int ret;
@@ -69,19 +84,13 @@ static __always_inline int hp_walk_l4(struct xdp_md *ctx, const struct hp_config
 			return hp_xdp_verdict(ret);
 	}
 	ret = hp_session_find(ctx, cfg, pkt, now, &s);
-	if (ret == HP_NEW_SESSION)
+	if (ret == HP_NEW_SESSION || ret == HP_REPLACE_SESSION)
 		return ret;
 	if (ret != HP_CONTINUE)
 		return hp_walk_l4_untouched(pkt, ret);
-	/* (a new session already stands in this packet's state: no change) */
 	hp_session_track(pkt, s, now);
-	hp_count_rule(s->rule_id, ctx->data_end - ctx->data);
 	xlat = s->xlat;
-	if (pkt->first_frag)
-		hp_frag_remember(pkt, &xlat, HP_FRAG_INGRESS, now);
-
-	hp_l4_csum_classify(ctx, pkt, &cs);
-	return hp_forward(ctx, pkt, HP_PKT_L4, &xlat, s->rule_id, cfg, &cs, now);
+	return hp_walk_l4_send(ctx, cfg, pkt, &xlat, s->rule_id, now);
 }
 
 /* A later fragment: as its first fragment was translated, if it was. */
@@ -150,22 +159,25 @@ static __always_inline __u32 hp_xdp_ifindex(struct xdp_md *ctx)
 
 /*
  * The programs the XDP walk hands a packet on to with bpf_tail_call(),
- * filled by libbpf at load. Making a session is its own program, which
- * hands the packet back to xdp_ingress: each stays well inside the
- * verifier's budget of a million instructions and has its own 512-byte
- * stack. (The table holds xdp_ingress, which holds the table: the kernel
- * breaks that loop by emptying the table once no pin or fd holds it.)
+ * filled by libbpf at load: xdp_ingress -> xdp_new_session (make the
+ * session) -> xdp_session_made (send the packet on). Split so that each
+ * stays well inside the verifier's budget of a million instructions and has
+ * its own 512-byte stack. (The table holds programs that hold the table:
+ * the kernel breaks that loop by emptying it once no pin or fd holds it.)
  */
 enum hp_xdp_step {
 	HP_STEP_NEW_SESSION,
-	HP_STEP_INGRESS,
+	HP_STEP_SESSION_MADE,
+	HP_STEP_INGRESS, /* the way back when a hand-off below is missing */
 	HP_STEP_MAX,
 };
 
 SEC("xdp")
+int xdp_ingress(struct xdp_md *ctx);
+SEC("xdp")
 int xdp_new_session(struct xdp_md *ctx);
 SEC("xdp")
-int xdp_ingress(struct xdp_md *ctx);
+int xdp_session_made(struct xdp_md *ctx);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
@@ -175,15 +187,66 @@ struct {
 } hp_xdp_steps SEC(".maps") = {
 	.values = {
 		[HP_STEP_NEW_SESSION] = (void *)&xdp_new_session,
+		[HP_STEP_SESSION_MADE] = (void *)&xdp_session_made,
 		[HP_STEP_INGRESS] = (void *)&xdp_ingress,
 	},
 };
+
+/*
+ * What one step tells the next about the packet, per CPU (a tail call stays
+ * on its CPU and nothing runs in between), so that the next need not look
+ * the session table up again: xdp_ingress, that the packet has no session
+ * (HP_HANDOFF_NO_SESSION); xdp_new_session, the session it made
+ * (HP_HANDOFF_MADE). Each step checks the tuple and clears the state;
+ * without a hand-off it looks up as usual. A stale "no session" is safe:
+ * the inserts are BPF_NOEXIST (nat.h).
+ */
+enum hp_handoff_state {
+	HP_HANDOFF_NONE,
+	HP_HANDOFF_NO_SESSION,
+	HP_HANDOFF_MADE,
+};
+
+struct hp_xdp_handoff {
+	struct hp_session_key key;
+	struct hp_tuple xlat; /* HP_HANDOFF_MADE */
+	__u16 rule_id;	      /* HP_HANDOFF_MADE */
+	__u8 state;	      /* enum hp_handoff_state */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct hp_xdp_handoff);
+} hp_xdp_handoff SEC(".maps");
+
+static __always_inline struct hp_xdp_handoff *hp_handoff_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&hp_xdp_handoff, &zero);
+}
+
+/* The hand-off for @pkt in @state, taken (cleared); NULL if none. */
+static __always_inline struct hp_xdp_handoff *hp_handoff_take(const struct hp_packet *pkt, __u8 state)
+{
+	struct hp_xdp_handoff *h = hp_handoff_get();
+
+	if (!h || h->state != state)
+		return NULL;
+	h->state = HP_HANDOFF_NONE;
+	if (h->key.proto != pkt->key.proto || !hp_tuple_eq(&h->key.tuple, &pkt->key.tuple))
+		return NULL;
+	return h;
+}
 
 SEC("xdp")
 int xdp_ingress(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
+	struct hp_xdp_handoff *h;
 	const struct hp_config *cfg;
 	struct hp_packet pkt = {};
 	__u64 now;
@@ -205,8 +268,13 @@ int xdp_ingress(struct xdp_md *ctx)
 		return hp_walk_icmp_error(ctx, cfg, &pkt, now);
 	default:
 		ret = hp_walk_l4(ctx, cfg, &pkt, now);
-		if (ret != HP_NEW_SESSION)
+		if (ret != HP_NEW_SESSION && ret != HP_REPLACE_SESSION)
 			return ret;
+		h = hp_handoff_get();
+		if (h) {
+			h->key = pkt.key;
+			h->state = ret == HP_NEW_SESSION ? HP_HANDOFF_NO_SESSION : HP_HANDOFF_NONE;
+		}
 		bpf_tail_call(ctx, &hp_xdp_steps, HP_STEP_NEW_SESSION);
 		/* Only without the program (never once loaded): as if no rule matched. */
 		return hp_xdp_verdict(HP_PASS_NO_MATCH);
@@ -214,30 +282,74 @@ int xdp_ingress(struct xdp_md *ctx)
 }
 
 /*
+ * Parse again in a later step (nothing but the frame passes between tail
+ * calls): HP_PKT_L4 with @pkt, as xdp_ingress found it, and the config.
+ */
+static __always_inline int hp_step_parse(struct xdp_md *ctx, struct hp_packet *pkt, const struct hp_config **cfg)
+{
+	int ret = hp_parse((void *)(long)ctx->data, (void *)(long)ctx->data_end, pkt, true);
+
+	hp_event_packet(&pkt->key, hp_xdp_ifindex(ctx));
+	*cfg = hp_config_get();
+	if (ret != HP_PKT_L4 || !*cfg) /* (not reached: xdp_ingress parsed it so) */
+		return ret >= 0 ? ret : HP_PASS_MALFORMED;
+	return HP_PKT_L4;
+}
+
+/*
  * A TCP/UDP packet without a live session that matches a rule (or had a
- * session): make its session, then back to xdp_ingress, which finds it and
- * sends the packet on. Parsed again: nothing but the frame passes between
- * tail calls.
+ * session): make its session, and hand the packet with it on to
+ * xdp_session_made.
  */
 SEC("xdp")
 int xdp_new_session(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
+	struct hp_xdp_handoff *h;
 	const struct hp_config *cfg;
 	struct hp_packet pkt = {};
+	struct hp_session made;
 	int ret;
 
-	ret = hp_parse(data, data_end, &pkt, true);
-	hp_event_packet(&pkt.key, hp_xdp_ifindex(ctx));
-	cfg = hp_config_get();
-	if (ret != HP_PKT_L4 || !cfg) /* (not reached: xdp_ingress parsed it so) */
-		return hp_xdp_verdict(ret >= 0 ? ret : HP_PASS_MALFORMED);
-	ret = hp_session_open(ctx, cfg, &pkt, hp_now());
+	ret = hp_step_parse(ctx, &pkt, &cfg);
+	if (ret != HP_PKT_L4)
+		return hp_xdp_verdict(ret);
+	h = hp_handoff_take(&pkt, HP_HANDOFF_NO_SESSION);
+	ret = hp_session_open(ctx, cfg, &pkt, hp_now(), !h, &made);
 	if (ret != HP_CONTINUE)
 		return hp_walk_l4_untouched(&pkt, ret);
-	bpf_tail_call(ctx, &hp_xdp_steps, HP_STEP_INGRESS);
-	return hp_xdp_verdict(HP_PASS_NO_MATCH); /* (as above) */
+	h = hp_handoff_get();
+	if (h) {
+		h->key = pkt.key;
+		h->xlat = made.xlat;
+		h->rule_id = made.rule_id;
+		h->state = HP_HANDOFF_MADE;
+	}
+	bpf_tail_call(ctx, &hp_xdp_steps, HP_STEP_SESSION_MADE);
+	return hp_xdp_verdict(HP_PASS_NO_MATCH); /* (as in xdp_ingress) */
+}
+
+/* The packet whose session xdp_new_session just made: on its way. */
+SEC("xdp")
+int xdp_session_made(struct xdp_md *ctx)
+{
+	struct hp_xdp_handoff *h;
+	const struct hp_config *cfg;
+	struct hp_packet pkt = {};
+	struct hp_tuple xlat;
+	int ret;
+
+	ret = hp_step_parse(ctx, &pkt, &cfg);
+	if (ret != HP_PKT_L4)
+		return hp_xdp_verdict(ret);
+	h = hp_handoff_take(&pkt, HP_HANDOFF_MADE);
+	if (!h) {
+		/* (not reached) xdp_ingress finds the session in the table */
+		bpf_tail_call(ctx, &hp_xdp_steps, HP_STEP_INGRESS);
+		return hp_xdp_verdict(HP_PASS_NO_MATCH);
+	}
+	/* a new session already stands in this packet's state: nothing to track */
+	xlat = h->xlat;
+	return hp_walk_l4_send(ctx, cfg, &pkt, &xlat, h->rule_id, hp_now());
 }
 
 /*

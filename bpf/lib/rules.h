@@ -15,8 +15,12 @@
 #include "lib/nexthop.h"
 #include "lib/validate.h"
 
-/* hp_session_get(): the packet goes on to xdp_new_session (no counter). */
+/*
+ * hp_session_find(): the packet goes on to xdp_new_session (no counters):
+ * it has no session and matches a rule, or its session is dead.
+ */
 #define HP_NEW_SESSION (-10)
+#define HP_REPLACE_SESSION (-11)
 
 /*
  * Does the new flow, its destination translated, leave by the port it came
@@ -145,24 +149,30 @@ static __always_inline int hp_session_find(struct xdp_md *ctx, const struct hp_c
 		*s = found;
 		return hp_xdp_validate(ctx, pkt->l3_off);
 	}
-	return found || hp_rule_of(pkt) ? HP_NEW_SESSION : HP_PASS_NO_MATCH;
+	if (found)
+		return HP_REPLACE_SESSION;
+	return hp_rule_of(pkt) ? HP_NEW_SESSION : HP_PASS_NO_MATCH;
 }
 
 /*
- * Make @pkt's session, for xdp_new_session: HP_CONTINUE once it has a live
- * one (made here, or by another CPU meanwhile), else the counter of what
- * became of the packet. A dead session is removed: its original tuple may
- * start a new flow, its reply is passed on untouched.
+ * Make @pkt's session, for xdp_new_session: HP_CONTINUE with *made a copy
+ * of its original half once it has a live one (made here, or by another CPU
+ * meanwhile), else the counter of what became of the packet. @look: whether
+ * to look the table up first (xdp_ingress may have found nothing there just
+ * now). A dead session is removed: its original tuple may start a new flow,
+ * its reply is passed on untouched.
  */
 static __always_inline int hp_session_open(struct xdp_md *ctx, const struct hp_config *cfg,
-					   const struct hp_packet *pkt, __u64 now)
+					   const struct hp_packet *pkt, __u64 now, bool look,
+					   struct hp_session *made)
 {
-	struct hp_session *found = bpf_map_lookup_elem(&hp_sessions, &pkt->key);
-	struct hp_session fresh;
+	struct hp_session *found = look ? bpf_map_lookup_elem(&hp_sessions, &pkt->key) : NULL;
 	int ret;
 
-	if (found && !hp_session_dead(cfg, &pkt->key, found, now))
+	if (found && !hp_session_dead(cfg, &pkt->key, found, now)) {
+		*made = *found;
 		return HP_CONTINUE;
+	}
 	if (found) {
 		bool reply = found->flags & HP_SF_REPLY;
 
@@ -172,12 +182,12 @@ static __always_inline int hp_session_open(struct xdp_md *ctx, const struct hp_c
 		if (reply)
 			return HP_PASS_EXPIRED_REPLY;
 	}
-	ret = hp_session_new(ctx, cfg, pkt, now, &fresh);
+	ret = hp_session_new(ctx, cfg, pkt, now, made);
 	if (ret != HP_CONTINUE)
 		return ret;
 	if (found)
 		hp_count(HP_SESSION_REPLACED);
-	hp_count_rule_session(fresh.rule_id);
+	hp_count_rule_session(made->rule_id);
 	return HP_CONTINUE;
 }
 

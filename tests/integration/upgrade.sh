@@ -12,11 +12,15 @@
 # shellcheck source=tests/lib/integration.sh
 . "$(dirname "$0")/../lib/integration.sh"
 
+#
+# HP_UPGRADE_B=/path/to/hairpin-xdp: B is that binary instead (an earlier
+# release, say), not built here.
 A=$HAIRPIN_XDP
 B_DIR=$HP_ROOT/build/variant-mcpu3
-B=$B_DIR/hairpin-xdp
+B=${HP_UPGRADE_B:-$B_DIR/hairpin-xdp}
 
 build_b() {
+	[ -n "${HP_UPGRADE_B:-}" ] && { [ -x "$B" ]; return; }
 	make -s -C "$HP_ROOT" BUILD="$B_DIR" BPF_EXTRA_CFLAGS=-mcpu=v3 all >&2
 }
 
@@ -159,7 +163,7 @@ cases() {
 }
 
 if [ "$(id -u)" = 0 ] && ! build_b; then
-	not_ok upgrade "cannot build the -mcpu=v3 variant"
+	not_ok upgrade "cannot build the -mcpu=v3 variant (or run HP_UPGRADE_B=$B)"
 	exit 1
 fi
 run_variants cases

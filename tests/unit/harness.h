@@ -39,6 +39,7 @@ void register_hostile_tests(void);
 void register_rule_tests(void);
 void register_nexthop_tests(void);
 void register_event_tests(void);
+void register_step_tests(void);
 void register_frag_tests(void);
 
 /*

@@ -16,5 +16,6 @@ int main(int argc, char **argv)
 	register_nexthop_tests();
 	register_frag_tests();
 	register_event_tests();
+	register_step_tests();
 	return harness_main(argc, argv);
 }
