@@ -69,10 +69,10 @@ static __always_inline int hp_walk_l4_send(struct xdp_md *ctx, const struct hp_c
 
 /*
  * TCP/UDP: the session walk of a packet with a live session. One without
- * goes on to xdp_new_session (HP_NEW_SESSION, HP_REPLACE_SESSION).
+ * goes on to xdp_new_session (HP_NEW_SESSION with *rule, HP_REPLACE_SESSION).
  */
 static __always_inline int hp_walk_l4(struct xdp_md *ctx, const struct hp_config *cfg, struct hp_packet *pkt,
-				      __u64 now)
+				      __u64 now, const struct hp_forward **rule)
 {
 	struct hp_session *s;
 	struct hp_tuple xlat;
@@ -83,7 +83,7 @@ static __always_inline int hp_walk_l4(struct xdp_md *ctx, const struct hp_config
 		if (ret != HP_CONTINUE)
 			return hp_xdp_verdict(ret);
 	}
-	ret = hp_session_find(ctx, cfg, pkt, now, &s);
+	ret = hp_session_find(ctx, cfg, pkt, now, &s, rule);
 	if (ret == HP_NEW_SESSION || ret == HP_REPLACE_SESSION)
 		return ret;
 	if (ret != HP_CONTINUE)
@@ -195,7 +195,8 @@ struct {
 /*
  * What one step tells the next about the packet, per CPU (a tail call stays
  * on its CPU and nothing runs in between), so that the next need not look
- * the session table up again: xdp_ingress, that the packet has no session
+ * the session table (or the rules) up again, nor read the clock:
+ * xdp_ingress, that the packet has no session and which rule it matches
  * (HP_HANDOFF_NO_SESSION); xdp_new_session, the session it made
  * (HP_HANDOFF_MADE). Each step checks the tuple and clears the state;
  * without a hand-off it looks up as usual. A stale "no session" is safe:
@@ -209,9 +210,11 @@ enum hp_handoff_state {
 
 struct hp_xdp_handoff {
 	struct hp_session_key key;
-	struct hp_tuple xlat; /* HP_HANDOFF_MADE */
-	__u16 rule_id;	      /* HP_HANDOFF_MADE */
-	__u8 state;	      /* enum hp_handoff_state */
+	struct hp_forward rule; /* HP_HANDOFF_NO_SESSION: the rule it matches */
+	struct hp_tuple xlat;	/* HP_HANDOFF_MADE */
+	__u16 rule_id;		/* HP_HANDOFF_MADE */
+	__u8 state;		/* enum hp_handoff_state */
+	__u64 now;		/* the clock as xdp_ingress read it */
 };
 
 struct {
@@ -246,6 +249,7 @@ int xdp_ingress(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
+	const struct hp_forward *rule = NULL;
 	struct hp_xdp_handoff *h;
 	const struct hp_config *cfg;
 	struct hp_packet pkt = {};
@@ -267,13 +271,18 @@ int xdp_ingress(struct xdp_md *ctx)
 	case HP_PKT_ICMP_ERR:
 		return hp_walk_icmp_error(ctx, cfg, &pkt, now);
 	default:
-		ret = hp_walk_l4(ctx, cfg, &pkt, now);
+		ret = hp_walk_l4(ctx, cfg, &pkt, now, &rule);
 		if (ret != HP_NEW_SESSION && ret != HP_REPLACE_SESSION)
 			return ret;
 		h = hp_handoff_get();
 		if (h) {
 			h->key = pkt.key;
-			h->state = ret == HP_NEW_SESSION ? HP_HANDOFF_NO_SESSION : HP_HANDOFF_NONE;
+			h->now = now;
+			h->state = HP_HANDOFF_NONE;
+			if (ret == HP_NEW_SESSION && rule) {
+				h->rule = *rule;
+				h->state = HP_HANDOFF_NO_SESSION;
+			}
 		}
 		bpf_tail_call(ctx, &hp_xdp_steps, HP_STEP_NEW_SESSION);
 		/* Only without the program (never once loaded): as if no rule matched. */
@@ -308,13 +317,15 @@ int xdp_new_session(struct xdp_md *ctx)
 	const struct hp_config *cfg;
 	struct hp_packet pkt = {};
 	struct hp_session made;
+	__u64 now;
 	int ret;
 
 	ret = hp_step_parse(ctx, &pkt, &cfg);
 	if (ret != HP_PKT_L4)
 		return hp_xdp_verdict(ret);
 	h = hp_handoff_take(&pkt, HP_HANDOFF_NO_SESSION);
-	ret = hp_session_open(ctx, cfg, &pkt, hp_now(), !h, &made);
+	now = h ? h->now : hp_now();
+	ret = hp_session_open(ctx, cfg, &pkt, h ? &h->rule : NULL, now, &made);
 	if (ret != HP_CONTINUE)
 		return hp_walk_l4_untouched(&pkt, ret);
 	h = hp_handoff_get();
@@ -322,6 +333,7 @@ int xdp_new_session(struct xdp_md *ctx)
 		h->key = pkt.key;
 		h->xlat = made.xlat;
 		h->rule_id = made.rule_id;
+		h->now = now;
 		h->state = HP_HANDOFF_MADE;
 	}
 	bpf_tail_call(ctx, &hp_xdp_steps, HP_STEP_SESSION_MADE);
@@ -349,7 +361,7 @@ int xdp_session_made(struct xdp_md *ctx)
 	}
 	/* a new session already stands in this packet's state: nothing to track */
 	xlat = h->xlat;
-	return hp_walk_l4_send(ctx, cfg, &pkt, &xlat, h->rule_id, hp_now());
+	return hp_walk_l4_send(ctx, cfg, &pkt, &xlat, h->rule_id, h->now);
 }
 
 /*

@@ -102,13 +102,14 @@ static __always_inline const struct hp_forward *hp_rule_of(const struct hp_packe
 }
 
 /*
- * A session for a packet that has none: from a forward rule, if one matches.
+ * A session for a packet that has none: from its forward rule @rule, if one
+ * matches (NULL: none).
  * *s is a copy of the new original half (the packet's state change included).
  */
 static __always_inline int hp_session_new(struct xdp_md *ctx, const struct hp_config *cfg,
-					  const struct hp_packet *pkt, __u64 now, struct hp_session *s)
+					  const struct hp_packet *pkt, const struct hp_forward *rule, __u64 now,
+					  struct hp_session *s)
 {
-	const struct hp_forward *rule = hp_rule_of(pkt);
 	__be32 snat_addr;
 	int ret;
 
@@ -136,12 +137,13 @@ static __always_inline int hp_session_new(struct xdp_md *ctx, const struct hp_co
 }
 
 /*
- * The live session of @pkt, for xdp_ingress: HP_CONTINUE with *s, or
- * HP_NEW_SESSION when the packet needs the rest (it matches a rule, or its
- * session is dead): xdp_new_session's work (hp_session_open()).
+ * The live session of @pkt, for xdp_ingress: HP_CONTINUE with *s, or, for
+ * xdp_new_session's work (hp_session_open()), HP_NEW_SESSION (none; *rule
+ * the rule it matches) or HP_REPLACE_SESSION (a dead one).
  */
 static __always_inline int hp_session_find(struct xdp_md *ctx, const struct hp_config *cfg,
-					   const struct hp_packet *pkt, __u64 now, struct hp_session **s)
+					   const struct hp_packet *pkt, __u64 now, struct hp_session **s,
+					   const struct hp_forward **rule)
 {
 	struct hp_session *found = bpf_map_lookup_elem(&hp_sessions, &pkt->key);
 
@@ -151,22 +153,23 @@ static __always_inline int hp_session_find(struct xdp_md *ctx, const struct hp_c
 	}
 	if (found)
 		return HP_REPLACE_SESSION;
-	return hp_rule_of(pkt) ? HP_NEW_SESSION : HP_PASS_NO_MATCH;
+	*rule = hp_rule_of(pkt);
+	return *rule ? HP_NEW_SESSION : HP_PASS_NO_MATCH;
 }
 
 /*
  * Make @pkt's session, for xdp_new_session: HP_CONTINUE with *made a copy
  * of its original half once it has a live one (made here, or by another CPU
- * meanwhile), else the counter of what became of the packet. @look: whether
- * to look the table up first (xdp_ingress may have found nothing there just
- * now). A dead session is removed: its original tuple may start a new flow,
- * its reply is passed on untouched.
+ * meanwhile), else the counter of what became of the packet. @rule: the
+ * rule xdp_ingress found the packet to match, with no session in the table
+ * just now; NULL: look both up. A dead session is removed: its original
+ * tuple may start a new flow, its reply is passed on untouched.
  */
 static __always_inline int hp_session_open(struct xdp_md *ctx, const struct hp_config *cfg,
-					   const struct hp_packet *pkt, __u64 now, bool look,
+					   const struct hp_packet *pkt, const struct hp_forward *rule, __u64 now,
 					   struct hp_session *made)
 {
-	struct hp_session *found = look ? bpf_map_lookup_elem(&hp_sessions, &pkt->key) : NULL;
+	struct hp_session *found = rule ? NULL : bpf_map_lookup_elem(&hp_sessions, &pkt->key);
 	int ret;
 
 	if (found && !hp_session_dead(cfg, &pkt->key, found, now)) {
@@ -182,7 +185,7 @@ static __always_inline int hp_session_open(struct xdp_md *ctx, const struct hp_c
 		if (reply)
 			return HP_PASS_EXPIRED_REPLY;
 	}
-	ret = hp_session_new(ctx, cfg, pkt, now, made);
+	ret = hp_session_new(ctx, cfg, pkt, rule ? rule : hp_rule_of(pkt), now, made);
 	if (ret != HP_CONTINUE)
 		return ret;
 	if (found)
