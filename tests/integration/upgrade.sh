@@ -14,7 +14,10 @@
 
 #
 # HP_UPGRADE_B=/path/to/hairpin-xdp: B is that binary instead (an earlier
-# release, say), not built here.
+# release, say), not built here. A release from before the three XDP
+# programs (3475ff1 and earlier) knows nothing of progs/xdp_steps: going
+# back to it (B over A) leaves the newer programs loaded through that pin,
+# which "the old programs are freed" reports (docs/design.md, Upgrades).
 A=$HAIRPIN_XDP
 B_DIR=$HP_ROOT/build/variant-mcpu3
 B=${HP_UPGRADE_B:-$B_DIR/hairpin-xdp}
