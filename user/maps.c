@@ -27,7 +27,8 @@ static int *map_fd(struct hp_maps *m, size_t i)
 	return (int *)((char *)m + map_pins[i].offset);
 }
 
-int maps_open_unchecked(struct hp_maps *m)
+/* Every map's pin; with @all false, a missing one is left at -1. */
+static int maps_open_pins(struct hp_maps *m, bool all)
 {
 	char path[PATH_MAX];
 
@@ -39,6 +40,8 @@ int maps_open_unchecked(struct hp_maps *m)
 		if (pin_path(path, sizeof(path), PIN_MAPS "/%s", map_pins[i].name))
 			goto err;
 		fd = bpf_obj_get(path);
+		if (fd < 0 && errno == ENOENT && !all)
+			continue;
 		if (fd < 0) {
 			if (errno == EACCES || errno == EPERM)
 				errorf("cannot open map %s: permission denied (run as root)", path);
@@ -55,9 +58,14 @@ err:
 	return -1;
 }
 
+int maps_open_present(struct hp_maps *m)
+{
+	return maps_open_pins(m, false);
+}
+
 int maps_open(struct hp_maps *m)
 {
-	if (maps_open_unchecked(m))
+	if (maps_open_pins(m, true))
 		return -1;
 	if (layout_check()) {
 		maps_close(m);

@@ -41,10 +41,12 @@ struct hp_maps {
 
 /*
  * Open every map of HP_MAP_LIST, once layout_check() says they are this
- * build's; maps_open_unchecked() only for tearing down (detach --all).
+ * build's. maps_open_present() only for tearing down (detach --all): no
+ * check, and a map whose pin is missing is left at -1 (the way out of an
+ * instance half made, or damaged).
  */
 int maps_open(struct hp_maps *m);
-int maps_open_unchecked(struct hp_maps *m);
+int maps_open_present(struct hp_maps *m);
 /* Whether map @fd has keys of @key_size and values of @value_size. */
 bool map_has_sizes(int fd, size_t key_size, size_t value_size);
 void maps_close(struct hp_maps *m);

@@ -77,7 +77,7 @@ int teardown_all(bool remove_root, struct detach_target **t, int *n)
 	 * A half-loaded root (maps missing) is still cleaned below, and so are
 	 * maps of another build: this is the way out of an incompatible one.
 	 */
-	if (pin_exists(PIN_MAPS "/hp_ifaces") && maps_open_unchecked(&m))
+	if (maps_open_present(&m))
 		return -1;
 	if (collect_all(&m, t, n))
 		err = -1;

@@ -102,6 +102,9 @@ HAIRPIN_XDP=$from expect_fail "pins without hp_cpu: attach refused, nothing chan
 	'hp_cpu is missing.*--reset-state' attach lan0 wan0
 check "after the refusal: both interfaces run the pinned programs" consistent
 
-expect_ok "detach --all" detach --all
+# A map every command opens, gone: commands send to detach --all, which must work.
+rm "$PIN/maps/hp_frags"
+expect_fail "without hp_frags: sessions refused, pointing at detach --all" 'detach --all' sessions
+expect_ok "detach --all, hp_frags missing" detach --all
 check "nothing left" eval '[ ! -e "$PIN" ] && no_trace lan0 && no_trace wan0'
 asan_report "upgrade: no sanitizer report"
